@@ -1,0 +1,92 @@
+/**
+ * The one place that reads the environment. Everything else receives what it needs.
+ *
+ * - `.audienceflow/stack.env`, written by `audienceflow stack up`, is loaded first when present;
+ *   variables already set in the environment win over it.
+ * - Temporal: `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ *   TEMPORAL_TLS_*, TEMPORAL_PROFILE and temporal.toml profiles).
+ * - AWS: the SDK's default credential chain and region; endpoints from AWS_ENDPOINT_URL_S3 /
+ *   AWS_ENDPOINT_URL_PINPOINT (read by the SDK itself).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { ClientConnectConfig } from '@temporalio/envconfig';
+import { DEFAULT_TASK_QUEUE } from './contracts/queries';
+
+/** The project root (the folder holding package.json). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** Where the local stack keeps its state, pids and env file. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AUDIENCEFLOW_HOME ? path.resolve(env.AUDIENCEFLOW_HOME) : path.join(PROJECT_ROOT, '.audienceflow');
+}
+
+export function stackEnvFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(stateDir(env), 'stack.env');
+}
+
+/** Parses KEY=VALUE lines (no shell expansion; '#' starts a comment line). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) continue;
+    out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+let stackEnvLoaded = false;
+
+/** Loads the local stack's env file into process.env (existing variables win). Idempotent. */
+export function loadStackEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (stackEnvLoaded || env.AUDIENCEFLOW_NO_STACK_ENV === '1') return undefined;
+  stackEnvLoaded = true;
+  const file = stackEnvFile(env);
+  if (!fs.existsSync(file)) return undefined;
+  for (const [k, v] of Object.entries(parseEnvFile(fs.readFileSync(file, 'utf8')))) {
+    if (env[k] === undefined) env[k] = v;
+  }
+  return file;
+}
+
+export interface TemporalSettings {
+  /** Works for both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
+  connection: ClientConnectConfig['connectionOptions'];
+  namespace: string;
+  taskQueue: string;
+}
+
+export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
+  loadStackEnv(env);
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  return {
+    connection: connectionOptions,
+    namespace: namespace ?? 'default',
+    taskQueue: env.AUDIENCEFLOW_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+  };
+}
+
+export interface AwsSettings {
+  region: string;
+  /** Path-style S3 addressing: on by default when a custom S3 endpoint is set (SeaweedFS, MinIO). */
+  s3ForcePathStyle: boolean;
+  s3Endpoint?: string;
+  pinpointEndpoint?: string;
+}
+
+export function awsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
+  loadStackEnv(env);
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const pinpointEndpoint = env.AWS_ENDPOINT_URL_PINPOINT ?? env.AWS_ENDPOINT_URL;
+  const forced = env.AUDIENCEFLOW_S3_FORCE_PATH_STYLE;
+  return {
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    s3ForcePathStyle: forced !== undefined ? forced === '1' || forced === 'true' : s3Endpoint !== undefined,
+    s3Endpoint,
+    pinpointEndpoint,
+  };
+}

@@ -1,0 +1,38 @@
+import type { JobSnapshot, ProviderName } from './lifecycle';
+import type { PollPolicy } from './poll';
+
+export interface ExportInput {
+  provider: ProviderName;
+  applicationId: string;
+  /** s3://bucket/prefix/ — the job writes under `<prefix><workflowId>/<runId>/`. */
+  s3Url: string;
+  /** IAM role Pinpoint assumes to write to the bucket. */
+  roleArn: string;
+  segmentId?: string;
+  segmentVersion?: number;
+  /** When set, the exported pieces are downloaded here, on the worker's host. */
+  downloadDir?: string;
+  poll?: Partial<PollPolicy>;
+}
+
+export interface S3ObjectRef {
+  key: string;
+  size: number;
+}
+
+export type PipelineStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+export interface ExportReport {
+  workflowId: string;
+  runId: string;
+  status: PipelineStatus;
+  /** Human-readable: why it failed, or what cancellation did and did not stop. */
+  message?: string;
+  job?: JobSnapshot;
+  /** s3://bucket/prefix/ the job wrote under (unique to this run). */
+  outputUrl: string;
+  objects: S3ObjectRef[];
+  totalBytes: number;
+  localFiles?: string[];
+  durationsMs: Record<string, number>;
+}

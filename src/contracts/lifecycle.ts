@@ -1,0 +1,41 @@
+/**
+ * The one job lifecycle every provider maps onto (DESIGN.md, "The pipelines").
+ * The provider's own status string is always kept beside it as `rawStatus`.
+ */
+export type JobState = 'CREATED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export type ProviderName = 'pinpoint' | 'aep';
+export type JobKind = 'IMPORT' | 'EXPORT';
+
+/** Counters a provider reports for a job; every field optional because providers differ. */
+export interface JobCounters {
+  totalPieces?: number;
+  completedPieces?: number;
+  failedPieces?: number;
+  totalProcessed?: number;
+  totalFailures?: number;
+}
+
+/**
+ * What the workflow (and its history) knows about a remote job. Never carries endpoint
+ * data: the provider's `Failures` strings are PII and stay in reports written to S3 or disk.
+ */
+export interface JobSnapshot {
+  provider: ProviderName;
+  kind: JobKind;
+  applicationId: string;
+  jobId: string;
+  state: JobState;
+  rawStatus: string;
+  counters: JobCounters;
+  /** How many failure strings the provider returned (Pinpoint keeps at most 100). */
+  failureSampleCount?: number;
+  createdAt?: string;
+  completedAt?: string;
+}
