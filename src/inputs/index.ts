@@ -1,0 +1,6 @@
+export { InputError, issuesOf, parseOrThrow } from './errors';
+export type { InputIssue } from './errors';
+export { validateExportInput, exportInputSchema } from './export-input';
+export { validateImportInput, importInputSchema } from './import-input';
+export { checkLocalFiles, checkDownloadDir } from './local-paths';
+export * as fields from './fields';
