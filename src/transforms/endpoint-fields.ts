@@ -1,0 +1,70 @@
+/**
+ * The field names of Pinpoint endpoint records (service model shapes EndpointRequest and
+ * EndpointResponse) that transforms and the export → import conversion need to know.
+ */
+
+export const CHANNEL_TYPES = [
+  'PUSH',
+  'GCM',
+  'APNS',
+  'APNS_SANDBOX',
+  'APNS_VOIP',
+  'APNS_VOIP_SANDBOX',
+  'ADM',
+  'SMS',
+  'VOICE',
+  'EMAIL',
+  'BAIDU',
+  'CUSTOM',
+  'IN_APP',
+] as const;
+export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
+
+/** Fields an import file may carry: EndpointRequest's members plus `Id` (which makes the import an upsert by id). */
+export const IMPORT_FIELDS = [
+  'Id',
+  'Address',
+  'Attributes',
+  'ChannelType',
+  'Demographic',
+  'EffectiveDate',
+  'EndpointStatus',
+  'Location',
+  'Metrics',
+  'OptOut',
+  'RequestId',
+  'User',
+] as const;
+
+/** EndpointResponse members that describe the source application's copy and are not importable. */
+export const RESPONSE_ONLY_FIELDS = ['ApplicationId', 'CohortId', 'CreationDate'] as const;
+
+/** Settable string fields at the top level, with their allowed values where the model has an enum. */
+export const TOP_LEVEL_SETTABLE: Record<string, readonly string[] | null> = {
+  Address: null,
+  ChannelType: CHANNEL_TYPES,
+  EffectiveDate: null,
+  EndpointStatus: ['ACTIVE', 'INACTIVE'],
+  OptOut: ['ALL', 'NONE'],
+  RequestId: null,
+};
+
+export const DEMOGRAPHIC_FIELDS = [
+  'AppVersion',
+  'Locale',
+  'Make',
+  'Model',
+  'ModelVersion',
+  'Platform',
+  'PlatformVersion',
+  'Timezone',
+] as const;
+
+export const LOCATION_STRING_FIELDS = ['City', 'Country', 'PostalCode', 'Region'] as const;
+export const LOCATION_NUMBER_FIELDS = ['Latitude', 'Longitude'] as const;
+
+/** The three maps whose keys are custom attribute names. */
+export const ATTRIBUTE_MAPS = ['Attributes', 'Metrics', 'User.UserAttributes'] as const;
+
+/** Pinpoint quota: attribute names are at most 50 characters. */
+export const MAX_ATTRIBUTE_NAME_LENGTH = 50;
