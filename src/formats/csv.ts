@@ -1,0 +1,111 @@
+/**
+ * Streaming parser of Pinpoint CSV endpoint files (dot-notation header). Each physical line is one
+ * record (values cannot contain line breaks), so line numbers are exact and a bad line is rejected
+ * on its own. Throws EndpointFileError when the header itself is unusable.
+ */
+import type { Readable } from 'node:stream';
+import type { CsvColumn } from './csv-columns';
+import { parseCsvHeader } from './csv-columns';
+import { splitCsvLine } from './csv-line';
+import type { EndpointRecord } from './endpoint';
+import { readLines } from './lines';
+import type { ParsedRow, ParseOptions } from './parsed-row';
+import { EndpointFileError, validateOptionsOf } from './parsed-row';
+import { validateEndpoint } from './validate-endpoint';
+
+type Rec = Record<string, unknown> & {
+  Attributes?: Record<string, string[]>;
+  Metrics?: Record<string, number>;
+  Location?: Record<string, unknown>;
+  Demographic?: Record<string, string>;
+  User?: { UserId?: string; UserAttributes?: Record<string, string[]> };
+};
+
+function toNumber(value: string): number | undefined {
+  if (value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Builds an endpoint from one row's values; returns a reason string when a value cannot be converted. */
+export function csvRowToEndpoint(columns: CsvColumn[], values: string[]): EndpointRecord | string {
+  if (values.length !== columns.length) {
+    return `the row has ${values.length} values but the header has ${columns.length} columns`;
+  }
+  const e: Rec = {};
+  for (let i = 0; i < columns.length; i++) {
+    const value = values[i] as string;
+    if (value === '') continue;
+    const c = columns[i] as CsvColumn;
+    switch (c.kind) {
+      case 'scalar':
+        e[c.field] = value;
+        break;
+      case 'attribute':
+        ((e.Attributes ??= {})[c.name] ??= []).push(value);
+        break;
+      case 'userAttribute':
+        (((e.User ??= {}).UserAttributes ??= {})[c.name] ??= []).push(value);
+        break;
+      case 'userId':
+        (e.User ??= {}).UserId = value;
+        break;
+      case 'metric': {
+        const n = toNumber(value);
+        if (n === undefined) return `Metrics.${c.name} value "${value.slice(0, 40)}" is not a number`;
+        (e.Metrics ??= {})[c.name] = n;
+        break;
+      }
+      case 'location': {
+        if (c.numeric) {
+          const n = toNumber(value);
+          if (n === undefined) return `Location.${c.field} value "${value.slice(0, 40)}" is not a number`;
+          (e.Location ??= {})[c.field] = n;
+        } else (e.Location ??= {})[c.field] = value;
+        break;
+      }
+      case 'demographic':
+        (e.Demographic ??= {})[c.field] = value;
+        break;
+    }
+  }
+  return e;
+}
+
+export async function* parseCsvEndpoints(
+  input: Readable | AsyncIterable<Buffer | string>,
+  opts: ParseOptions = {},
+): AsyncGenerator<ParsedRow> {
+  const validate = validateOptionsOf(opts);
+  let columns: CsvColumn[] | undefined;
+  for await (const { line, text, tooLong } of readLines(input, opts)) {
+    if (!columns) {
+      if (text.trim() === '' && !tooLong) continue;
+      if (tooLong) throw new EndpointFileError(line, `CSV header (line ${line}) is too long`);
+      const tokens = splitCsvLine(text);
+      if (!tokens.ok) throw new EndpointFileError(line, `CSV header (line ${line}): ${tokens.reason}`);
+      const header = parseCsvHeader(tokens.values);
+      if ('reason' in header) throw new EndpointFileError(line, `CSV header (line ${line}): ${header.reason}`);
+      columns = header.columns;
+      continue;
+    }
+    if (tooLong) {
+      yield { kind: 'rejected', line, reason: 'the line is too long for an endpoint (at most 15 KB)' };
+      continue;
+    }
+    if (text.length === 0 || text.trim() === '') continue;
+    const tokens = splitCsvLine(text);
+    if (!tokens.ok) {
+      yield { kind: 'rejected', line, reason: tokens.reason };
+      continue;
+    }
+    const endpoint = csvRowToEndpoint(columns, tokens.values);
+    if (typeof endpoint === 'string') {
+      yield { kind: 'rejected', line, reason: endpoint };
+      continue;
+    }
+    const reason = validate ? validateEndpoint(endpoint, validate) : undefined;
+    if (reason) yield { kind: 'rejected', line, reason };
+    else yield { kind: 'ok', line, endpoint };
+  }
+}
