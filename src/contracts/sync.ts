@@ -30,6 +30,11 @@ export interface SyncInput {
   /** Report what would be imported and rejected, without creating an import job. */
   dryRun?: boolean;
   maxParallelTransfers?: number;
+  /**
+   * Pieces one workflow transfers itself; more pieces are transferred in child workflows of at
+   * most this many pieces each, so no history grows with the size of the export. Default 500.
+   */
+  transferBatchSize?: number;
   maxJobBytes?: number;
   maxConcurrentJobs?: number;
   reportUrl?: string;
@@ -56,4 +61,36 @@ export interface SyncReport {
   counts: SyncCounts;
   reportLocation?: string;
   durationsMs: Record<string, number>;
+}
+
+/** One exported piece for the transfer activity (S3 → transform → import-ready parts in S3). */
+export interface TransferPieceInput {
+  /** The exported object (gzipped NDJSON of EndpointResponse; plain NDJSON when the key does not end in .gz). */
+  source: { bucket: string; key: string; size?: number };
+  /** Position of the piece in the sorted listing; names the piece's output objects (idempotent retries). */
+  pieceIndex: number;
+  /** The sync run's prefix (ends with '/'): parts go to `parts/`, rejected rows to `rejected/`. */
+  output: { bucket: string; prefix: string };
+  transform?: TransformSpec;
+  /** A part never exceeds this many bytes (the per-job import limit). */
+  maxPartBytes: number;
+  /** Count only: write no part (the rejected-rows object is still written). */
+  dryRun?: boolean;
+}
+
+/** Counts, keys and sizes only — never endpoint data (this lands in workflow history). */
+export interface TransferPieceResult {
+  pieceIndex: number;
+  /** Lines read from the exported piece (blank lines not counted). */
+  read: number;
+  /** Import-ready endpoints written (or, in a dry run, that would be written). */
+  written: number;
+  /** Dropped by the transform's filters (channel type, opted out, inactive). */
+  filtered: number;
+  /** Rejected by our validation (bad JSON, invalid endpoint): listed in `rejectedKey`. */
+  rejected: number;
+  parts: { key: string; size: number; records: number }[];
+  rejectedKey?: string;
+  bytesIn: number;
+  bytesOut: number;
 }

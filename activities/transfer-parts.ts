@@ -1,0 +1,142 @@
+/**
+ * Streaming writers of NDJSON objects to S3 for the transfer activity: text is batched into
+ * ~256 KiB chunks and fed through a PassThrough into a lib-storage multipart Upload, waiting for
+ * 'drain' so memory stays bounded (partSize × queueSize per open object).
+ */
+import { PassThrough } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+const FLUSH_CHARS = 256 * 1024;
+const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
+const UPLOAD_QUEUE_SIZE = 2;
+
+/** One S3 object written as a stream. */
+export class S3ObjectWriter {
+  private readonly body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  private readonly upload: Upload;
+  private readonly done: Promise<unknown>;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private failure: Error | undefined;
+  bytes = 0;
+  records = 0;
+
+  constructor(
+    s3: S3Client,
+    readonly bucket: string,
+    readonly key: string,
+    contentType = 'application/x-ndjson',
+  ) {
+    this.upload = new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: key, Body: this.body, ContentType: contentType },
+      partSize: UPLOAD_PART_SIZE,
+      queueSize: UPLOAD_QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    this.done = this.upload.done();
+    // A failed upload stops reading the body: destroy it so a writer waiting for 'drain' wakes up.
+    // The failure itself surfaces from end() or writeLine().
+    this.body.on('error', () => undefined);
+    this.done.catch((err: unknown) => {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      this.body.destroy();
+    });
+  }
+
+  /**
+   * Adds one line (without its newline); `bytes` is its UTF-8 length. Returns a promise only when
+   * the caller must wait (a batch went out and the upload is behind), so the hot path stays synchronous.
+   */
+  writeLine(line: string, bytes: number): Promise<void> | undefined {
+    this.pending.push(line);
+    this.pendingChars += line.length + 1;
+    this.bytes += bytes + 1;
+    this.records++;
+    return this.pendingChars >= FLUSH_CHARS ? this.flush() : undefined;
+  }
+
+  private flush(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    const text = this.pending.join('\n') + '\n';
+    this.pending = [];
+    this.pendingChars = 0;
+    return this.body.write(text) ? Promise.resolve() : this.drained();
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.body.destroyed) {
+        reject(this.failure ?? new Error(`upload of ${this.key} stopped`));
+        return;
+      }
+      const onDrain = () => {
+        this.body.off('close', onClose);
+        resolve();
+      };
+      const onClose = () => {
+        this.body.off('drain', onDrain);
+        reject(this.failure ?? new Error(`upload of ${this.key} stopped`));
+      };
+      this.body.once('drain', onDrain);
+      this.body.once('close', onClose);
+    });
+  }
+
+  /** Flushes, ends the object and waits until S3 has it. */
+  async end(): Promise<void> {
+    await this.flush();
+    this.body.end();
+    await this.done;
+  }
+
+  /** Stops the upload (multipart parts are aborted); safe to call more than once. */
+  async abort(): Promise<void> {
+    this.body.destroy();
+    await this.upload.abort().catch(() => undefined);
+  }
+}
+
+/** Import-ready parts: a new object whenever the next line would push the current one over `maxBytes`. */
+export class PartWriter {
+  private current: S3ObjectWriter | undefined;
+  readonly parts: { key: string; size: number; records: number }[] = [];
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly keyOf: (partIndex: number) => string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** As S3ObjectWriter.writeLine: a promise only when the caller must wait. */
+  writeLine(line: string, bytes: number): Promise<void> | undefined {
+    if (this.current && this.current.bytes + bytes + 1 > this.maxBytes) {
+      return this.closeCurrent().then(() => this.writeLine(line, bytes));
+    }
+    if (!this.current) this.current = new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length));
+    return this.current.writeLine(line, bytes);
+  }
+
+  private async closeCurrent(): Promise<void> {
+    const part = this.current;
+    if (!part) return;
+    this.current = undefined;
+    await part.end();
+    this.parts.push({ key: part.key, size: part.bytes, records: part.records });
+  }
+
+  get bytes(): number {
+    return this.parts.reduce((sum, p) => sum + p.size, 0) + (this.current?.bytes ?? 0);
+  }
+
+  async end(): Promise<void> {
+    await this.closeCurrent();
+  }
+
+  async abort(): Promise<void> {
+    await this.current?.abort();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * Sync activities: the streaming S3 → S3 transfer of one exported piece, and the S3 housekeeping
+ * around it (grouping parts into import jobs, cleanup, the sync report). Built by a factory that
+ * receives the S3 client, so tests and the benchmark inject their own.
+ *
+ * transferPiece: GetObject → gunzip → lines → JSON.parse → transform → validate → NDJSON parts
+ * (≤ maxPartBytes each, multipart upload) under `<run>/parts/`; rejected rows (line, reason) go to
+ * `<run>/rejected/piece-N.ndjson`. Output keys depend only on the piece, so a retried attempt
+ * overwrites its own earlier output. Returns counts and keys only (no endpoint data).
+ */
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { TransferHeartbeat } from '../src/contracts/progress';
+import type { TransferPieceInput, TransferPieceResult, TransformSpec } from '../src/contracts/sync';
+import { FailureType } from '../src/contracts/failures';
+import { parseS3Url } from '../src/contracts/s3-location';
+import { validateEndpoint } from '../src/formats/validate-endpoint';
+import { compileTransform, TransformSpecError } from '../src/transforms';
+import type { EndpointTransform } from '../src/transforms';
+import { PartWriter, S3ObjectWriter } from './transfer-parts';
+
+export interface TransferDeps {
+  s3: S3Client;
+}
+
+export interface StageImportJobsInput {
+  bucket: string;
+  /** The sync run's prefix (ends with '/'). */
+  prefix: string;
+  /** Part keys per import job, in job order. */
+  groups: string[][];
+}
+
+export interface DeleteObjectsInput {
+  bucket: string;
+  /** Key prefixes that belong to the run (each must end with '/'). */
+  prefixes: string[];
+}
+
+export interface WriteSyncReportInput {
+  /** s3://bucket/key.json */
+  reportUrl: string;
+  /** The sync's summary (counts, job ids, status): no endpoint data. */
+  summary: unknown;
+  /** s3:// URLs of the import jobs' failure reports, embedded in order. */
+  importReportUrls: string[];
+  /** Keys (in `bucket`) of the rejected-rows objects, embedded row by row. */
+  rejected: { bucket: string; keys: string[] };
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export function partKey(prefix: string, pieceIndex: number, partIndex: number): string {
+  return `${prefix}parts/piece-${pad(pieceIndex, 5)}-part-${pad(partIndex, 3)}.json`;
+}
+
+export function rejectedKey(prefix: string, pieceIndex: number): string {
+  return `${prefix}rejected/piece-${pad(pieceIndex, 5)}.ndjson`;
+}
+
+export function jobPrefix(prefix: string, jobIndex: number): string {
+  return `${prefix}jobs/job-${pad(jobIndex, 4)}/`;
+}
+
+function badInput(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: FailureType.BadInput, nonRetryable: true });
+}
+
+function compileOrFail(spec: TransformSpec | undefined): EndpointTransform {
+  try {
+    return compileTransform(spec);
+  } catch (err) {
+    if (err instanceof TransformSpecError) throw badInput(err.message);
+    throw err;
+  }
+}
+
+function checkPrefix(prefix: string, what: string): void {
+  if (prefix.length === 0 || !prefix.endsWith('/') || prefix.startsWith('/') || prefix.split('/').includes('..')) {
+    throw badInput(`${what} "${prefix}" must be a non-empty key prefix ending with '/' (and without '..')`);
+  }
+}
+
+function errorName(err: unknown): string | undefined {
+  return err && typeof err === 'object' && 'name' in err ? String(err.name) : undefined;
+}
+
+export function createTransferActivities({ s3 }: TransferDeps) {
+  /** Checks a transform before the sync creates any remote job. */
+  async function validateTransform(spec: TransformSpec | undefined): Promise<void> {
+    compileOrFail(spec);
+    return Promise.resolve();
+  }
+
+  async function transferPiece(input: TransferPieceInput): Promise<TransferPieceResult> {
+    const ctx = Context.current();
+    const signal = ctx.cancellationSignal;
+    const transform = compileOrFail(input.transform);
+    const { bucket, prefix } = input.output;
+    checkPrefix(prefix, 'output prefix');
+    if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < 64 * 1024) {
+      throw badInput(`maxPartBytes ${input.maxPartBytes} is too small; use at least 65536 (Pinpoint allows 1 GB per job)`);
+    }
+    const sourceKey = input.source.key;
+    const parts = input.dryRun
+      ? undefined
+      : new PartWriter(s3, bucket, (j) => partKey(prefix, input.pieceIndex, j), input.maxPartBytes);
+    let rejectedWriter: S3ObjectWriter | undefined;
+    const counts = { read: 0, written: 0, filtered: 0, rejected: 0 };
+    let bytesIn = 0;
+    let bytesTotal = input.source.size ?? 0;
+    let lastBeat = 0;
+    const beat = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastBeat < HEARTBEAT_EVERY_MS) return;
+      lastBeat = now;
+      const details: TransferHeartbeat = {
+        bytesDone: bytesIn,
+        bytesTotal,
+        filesDone: parts?.parts.length ?? 0,
+        filesTotal: 1,
+        records: counts.read,
+      };
+      ctx.heartbeat(details);
+    };
+
+    const reject = (line: number, reason: string, id: unknown): Promise<void> | undefined => {
+      counts.rejected++;
+      rejectedWriter ??= new S3ObjectWriter(s3, bucket, rejectedKey(prefix, input.pieceIndex));
+      const row = JSON.stringify({ source: sourceKey, line, id: typeof id === 'string' ? id : undefined, reason });
+      return rejectedWriter.writeLine(row, Buffer.byteLength(row));
+    };
+
+    /** One exported line; returns a promise only when a writer needs the caller to wait. */
+    const handleLine = (raw: string, line: number): Promise<void> | undefined => {
+      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (text.length === 0 || text.trim().length === 0) return undefined;
+      counts.read++;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return reject(line, 'not valid JSON', undefined);
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return reject(line, 'an endpoint must be a JSON object', undefined);
+      }
+      const record = parsed as Record<string, unknown>;
+      const outcome = transform(record);
+      if (outcome.kind === 'filtered') {
+        counts.filtered++;
+        return undefined;
+      }
+      const out = JSON.stringify(outcome.endpoint);
+      const bytes = Buffer.byteLength(out);
+      // The target application has never seen these ids: validate as new endpoints.
+      const problem = validateEndpoint(outcome.endpoint, { existing: false, sizeBytes: bytes, allowResponseFields: false });
+      if (problem) return reject(line, problem, record.Id);
+      counts.written++;
+      return parts?.writeLine(out, bytes);
+    };
+
+    const abortWriters = async () => {
+      await Promise.all([parts?.abort(), rejectedWriter?.abort()]);
+    };
+    let body: Readable | undefined;
+    const onAbort = () => {
+      body?.destroy(new Error('transfer cancelled'));
+      void abortWriters();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      beat(true);
+      const got = await s3.send(new GetObjectCommand({ Bucket: input.source.bucket, Key: sourceKey }), {
+        abortSignal: signal,
+      });
+      body = got.Body as Readable;
+      bytesTotal = got.ContentLength ?? bytesTotal;
+      const gzipped = sourceKey.endsWith('.gz');
+      const gunzip = gzipped ? createGunzip() : undefined;
+      const text: Readable = gunzip ?? body;
+      const piping = gunzip ? pipeline(body, gunzip) : Promise.resolve();
+      piping.catch(() => undefined); // the same error reaches the loop below through `text`
+      body.on('data', (chunk: Buffer) => {
+        bytesIn += chunk.length;
+      });
+      text.setEncoding('utf8');
+
+      let carry = '';
+      let lineNo = 0;
+      let first = true;
+      for await (const chunk of text as AsyncIterable<string>) {
+        let buf = carry.length > 0 ? carry + chunk : chunk;
+        if (first) {
+          first = false;
+          if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
+        }
+        let start = 0;
+        let nl = buf.indexOf('\n');
+        while (nl !== -1) {
+          lineNo++;
+          const wait = handleLine(buf.slice(start, nl), lineNo);
+          if (wait) await wait;
+          start = nl + 1;
+          nl = buf.indexOf('\n', start);
+        }
+        carry = buf.slice(start);
+        beat();
+      }
+      if (signal.aborted) throw signal.reason;
+      if (carry.length > 0) {
+        const wait = handleLine(carry, lineNo + 1);
+        if (wait) await wait;
+      }
+      await piping;
+      await parts?.end();
+      await rejectedWriter?.end();
+      beat(true);
+      return {
+        pieceIndex: input.pieceIndex,
+        ...counts,
+        parts: parts?.parts ?? [],
+        rejectedKey: rejectedWriter ? rejectedWriter.key : undefined,
+        bytesIn,
+        bytesOut: parts?.bytes ?? 0,
+      };
+    } catch (err) {
+      await abortWriters();
+      if (signal.aborted) throw signal.reason;
+      if (errorName(err) === 'NoSuchKey') {
+        throw ApplicationFailure.create({
+          message: `exported piece s3://${input.source.bucket}/${sourceKey} does not exist (removed after the export?); run the sync again`,
+          type: FailureType.NotFound,
+          nonRetryable: true,
+        });
+      }
+      if (err && typeof err === 'object' && (err as { code?: unknown }).code === 'Z_DATA_ERROR') {
+        throw badInput(`exported piece s3://${input.source.bucket}/${sourceKey} is not valid gzip data`);
+      }
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Moves each group of parts under its own `jobs/job-NNNN/` prefix (server-side copy, then delete),
+   * so one import job reads exactly one group. Idempotent: a part already moved is skipped.
+   */
+  async function stageImportJobs(input: StageImportJobsInput): Promise<string[]> {
+    checkPrefix(input.prefix, 'run prefix');
+    const ctx = Context.current();
+    const prefixes: string[] = [];
+    let moved = 0;
+    for (const [g, keys] of input.groups.entries()) {
+      const dest = jobPrefix(input.prefix, g);
+      prefixes.push(dest);
+      for (const key of keys) {
+        if (!key.startsWith(`${input.prefix}parts/`)) throw badInput(`part "${key}" is not under ${input.prefix}parts/`);
+        const target = dest + key.slice(key.lastIndexOf('/') + 1);
+        try {
+          await s3.send(
+            new CopyObjectCommand({
+              Bucket: input.bucket,
+              Key: target,
+              CopySource: `${input.bucket}/${encodeURIComponent(key)}`,
+            }),
+            { abortSignal: ctx.cancellationSignal },
+          );
+        } catch (err) {
+          if (errorName(err) !== 'NoSuchKey') throw err;
+          // Moved by an earlier attempt? Then the copy is there.
+          await s3.send(new HeadObjectCommand({ Bucket: input.bucket, Key: target }));
+        }
+        await s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: key }), {
+          abortSignal: ctx.cancellationSignal,
+        });
+        ctx.heartbeat({ moved: ++moved });
+      }
+    }
+    return prefixes;
+  }
+
+  /** Deletes every object under the given prefixes of one run (cleanup after cancel). Returns how many. */
+  async function deleteRunObjects(input: DeleteObjectsInput): Promise<number> {
+    const ctx = Context.current();
+    let deleted = 0;
+    for (const prefix of input.prefixes) {
+      checkPrefix(prefix, 'cleanup prefix');
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: input.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+        if (keys.length > 0) {
+          await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys, Quiet: true } }));
+          deleted += keys.length;
+        }
+        token = page.NextContinuationToken;
+        ctx.heartbeat({ deleted });
+      } while (token);
+    }
+    return deleted;
+  }
+
+  /**
+   * Writes the sync's JSON failure report: the summary, each import job's report (provider
+   * Failures and all), and every row our validation rejected. Streams; returns its s3:// URL.
+   */
+  async function writeSyncReport(input: WriteSyncReportInput): Promise<string> {
+    const ctx = Context.current();
+    const { bucket, key } = parseS3Url(input.reportUrl, 'report URL');
+    if (!key || key.endsWith('/')) throw badInput(`report URL "${input.reportUrl}" must name an object, e.g. s3://bucket/report.json`);
+    const out = new S3ObjectWriter(s3, bucket, key, 'application/json');
+    const write = async (text: string) => {
+      const wait = out.writeLine(text, Buffer.byteLength(text));
+      if (wait) await wait;
+    };
+    try {
+      await write(`{"summary":${JSON.stringify(input.summary)},"importReports":[`);
+      for (const [i, url] of input.importReportUrls.entries()) {
+        const loc = parseS3Url(url, 'import report URL');
+        let text: string;
+        try {
+          const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+          text = (await got.Body?.transformToString('utf8')) ?? 'null';
+          JSON.parse(text);
+        } catch (err) {
+          text = JSON.stringify({ location: url, missing: errorName(err) ?? 'unreadable' });
+        }
+        await write(`${i > 0 ? ',' : ''}${text}`);
+      }
+      await write('],"rejectedRows":[');
+      let rows = 0;
+      for (const rkey of input.rejected.keys) {
+        const got = await s3.send(new GetObjectCommand({ Bucket: input.rejected.bucket, Key: rkey }));
+        let carry = '';
+        for await (const chunk of (got.Body as Readable).setEncoding('utf8') as AsyncIterable<string>) {
+          const lines = (carry + chunk).split('\n');
+          carry = lines.pop() ?? '';
+          for (const line of lines) if (line.length > 0) await write(`${rows++ > 0 ? ',' : ''}${line}`);
+        }
+        if (carry.length > 0) await write(`${rows++ > 0 ? ',' : ''}${carry}`);
+        ctx.heartbeat({ rows });
+      }
+      await write(']}');
+      await out.end();
+      return input.reportUrl;
+    } catch (err) {
+      await out.abort();
+      throw err;
+    }
+  }
+
+  return { validateTransform, transferPiece, stageImportJobs, deleteRunObjects, writeSyncReport };
+}
+
+export type TransferActivities = ReturnType<typeof createTransferActivities>;
