@@ -112,7 +112,9 @@ export function createTransferActivities({ s3 }: TransferDeps) {
     const { bucket, prefix } = input.output;
     checkPrefix(prefix, 'output prefix');
     if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < 64 * 1024) {
-      throw badInput(`maxPartBytes ${input.maxPartBytes} is too small; use at least 65536 (Pinpoint allows 1 GB per job)`);
+      throw badInput(
+        `maxPartBytes ${input.maxPartBytes} is too small; use at least 65536 (Pinpoint allows 1 GB per job)`,
+      );
     }
     const sourceKey = input.source.key;
     const parts = input.dryRun
@@ -167,7 +169,11 @@ export function createTransferActivities({ s3 }: TransferDeps) {
       const out = JSON.stringify(outcome.endpoint);
       const bytes = Buffer.byteLength(out);
       // The target application has never seen these ids: validate as new endpoints.
-      const problem = validateEndpoint(outcome.endpoint, { existing: false, sizeBytes: bytes, allowResponseFields: false });
+      const problem = validateEndpoint(outcome.endpoint, {
+        existing: false,
+        sizeBytes: bytes,
+        allowResponseFields: false,
+      });
       if (problem) return reject(line, problem, record.Id);
       counts.written++;
       return parts?.writeLine(out, bytes);
@@ -269,7 +275,8 @@ export function createTransferActivities({ s3 }: TransferDeps) {
       const dest = jobPrefix(input.prefix, g);
       prefixes.push(dest);
       for (const key of keys) {
-        if (!key.startsWith(`${input.prefix}parts/`)) throw badInput(`part "${key}" is not under ${input.prefix}parts/`);
+        if (!key.startsWith(`${input.prefix}parts/`))
+          throw badInput(`part "${key}" is not under ${input.prefix}parts/`);
         const target = dest + key.slice(key.lastIndexOf('/') + 1);
         try {
           await s3.send(
@@ -324,7 +331,8 @@ export function createTransferActivities({ s3 }: TransferDeps) {
   async function writeSyncReport(input: WriteSyncReportInput): Promise<string> {
     const ctx = Context.current();
     const { bucket, key } = parseS3Url(input.reportUrl, 'report URL');
-    if (!key || key.endsWith('/')) throw badInput(`report URL "${input.reportUrl}" must name an object, e.g. s3://bucket/report.json`);
+    if (!key || key.endsWith('/'))
+      throw badInput(`report URL "${input.reportUrl}" must name an object, e.g. s3://bucket/report.json`);
     const out = new S3ObjectWriter(s3, bucket, key, 'application/json');
     const write = async (text: string) => {
       const wait = out.writeLine(text, Buffer.byteLength(text));

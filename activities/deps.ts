@@ -1,0 +1,10 @@
+import type { PinpointClient } from '@aws-sdk/client-pinpoint';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/** What the activities need from outside; the worker builds it, tests inject their own clients. */
+export interface ActivityDeps {
+  s3: S3Client;
+  pinpoint: PinpointClient;
+  /** AWS region of the provider clients (for messages such as "application … not found in region …"). */
+  region: string;
+}

@@ -1,0 +1,110 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, isTerminal } from '../src/contracts';
+import type { JobSnapshot, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
+import { providerFor } from '../src/providers';
+import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../src/providers';
+import type { ActivityDeps } from './deps';
+import { pollDelayMs } from './support/backoff';
+import { rethrowCancellation } from './support/cancellation';
+
+export interface CreatedJob {
+  job: JobSnapshot;
+  /** True when an earlier attempt had already created the job and this one adopted it. */
+  adopted: boolean;
+}
+
+export interface WaitForJobInput {
+  provider: ProviderName;
+  job: JobRef;
+  poll: PollPolicy;
+}
+
+/** Slices of a poll interval between heartbeats, so a cancellation is seen within about a second. */
+const SLEEP_SLICE_MS = 1_000;
+
+export function createJobActivities(deps: ActivityDeps) {
+  const adapter = (name: ProviderName): ProviderAdapter =>
+    providerFor(name, { pinpoint: deps.pinpoint, region: deps.region });
+
+  return {
+    /**
+     * Creates the export job — or adopts the one an earlier attempt created. The S3 prefix is unique to the workflow
+     * run, so a job writing there can only be ours: a retry after a crash or timeout never starts a second job.
+     */
+    async createOrAdoptExportJob(input: { provider: ProviderName } & ExportJobSpec): Promise<CreatedJob> {
+      const { provider, ...spec } = input;
+      const p = adapter(provider);
+      const signal = Context.current().cancellationSignal;
+      try {
+        const existing = await p.findJobByLocation('EXPORT', spec.applicationId, spec.s3UrlPrefix, {
+          abortSignal: signal,
+        });
+        if (existing) return { job: existing.snapshot, adopted: true };
+        return { job: (await p.createExportJob(spec, { abortSignal: signal })).snapshot, adopted: false };
+      } catch (err) {
+        rethrowCancellation(err);
+      }
+    },
+
+    /** Creates the import job for one S3 location of this run — or adopts the job an earlier attempt created. */
+    async createOrAdoptImportJob(input: { provider: ProviderName } & ImportJobSpec): Promise<CreatedJob> {
+      const { provider, ...spec } = input;
+      const p = adapter(provider);
+      const signal = Context.current().cancellationSignal;
+      try {
+        const existing = await p.findJobByLocation('IMPORT', spec.applicationId, spec.s3Url, { abortSignal: signal });
+        if (existing) return { job: existing.snapshot, adopted: true };
+        return { job: (await p.createImportJob(spec, { abortSignal: signal })).snapshot, adopted: false };
+      } catch (err) {
+        rethrowCancellation(err);
+      }
+    },
+
+    /**
+     * Polls one job until it is terminal: one long activity, backing off from the poll policy's initial interval to its
+     * cap, heartbeating the last seen status (the pending activity in the UI shows it; a retry resumes the poll count).
+     * Cancellation arrives through the heartbeat and ends the wait at once. Past maxWaitMs: non-retryable WaitTimeout.
+     */
+    async waitForJob(input: WaitForJobInput): Promise<JobSnapshot> {
+      const ctx = Context.current();
+      const p = adapter(input.provider);
+      const resumed = ctx.info.heartbeatDetails as PollHeartbeat | undefined;
+      let polls = resumed?.polls ?? 0;
+      // Measured from the first attempt, so retries do not extend the deadline.
+      const startedAt = ctx.info.scheduledTimestampMs;
+      try {
+        for (;;) {
+          const { snapshot } = await p.getJob(input.job, { abortSignal: ctx.cancellationSignal });
+          polls++;
+          const terminal = isTerminal(snapshot.state);
+          const delay = terminal ? 0 : pollDelayMs(input.poll, polls);
+          const details: PollHeartbeat = {
+            jobId: snapshot.jobId,
+            state: snapshot.state,
+            rawStatus: snapshot.rawStatus,
+            counters: snapshot.counters,
+            polls,
+            nextPollInMs: delay,
+          };
+          ctx.heartbeat(details);
+          if (terminal) return snapshot;
+          const waited = Date.now() - startedAt;
+          if (waited + delay > input.poll.maxWaitMs) {
+            throw ApplicationFailure.nonRetryable(
+              `${snapshot.kind.toLowerCase()} job ${snapshot.jobId} is still ${snapshot.rawStatus} after ${Math.round(waited / 1000)} s ` +
+                `(poll maxWaitMs ${input.poll.maxWaitMs}); it may still finish in the provider — raise the max wait or check the job later`,
+              FailureType.WaitTimeout,
+            );
+          }
+          for (let left = delay; left > 0; left -= SLEEP_SLICE_MS) {
+            await ctx.sleep(Math.min(left, SLEEP_SLICE_MS));
+            ctx.heartbeat({ ...details, nextPollInMs: Math.max(0, left - SLEEP_SLICE_MS) });
+          }
+        }
+      } catch (err) {
+        rethrowCancellation(err);
+      }
+    },
+  };
+}
