@@ -44,9 +44,10 @@ function exportedLines(count: number, from = 0): string[] {
 }
 
 const activities = () => createTransferActivities({ s3: s3.client });
+type transferPiece = ReturnType<typeof activities>['transferPiece'];
 
 function run(env: MockActivityEnvironment, args: TransferPieceInput): Promise<TransferPieceResult> {
-  return env.run(activities().transferPiece, args) as Promise<TransferPieceResult>;
+  return env.run<[TransferPieceInput], TransferPieceResult, transferPiece>(activities().transferPiece, args);
 }
 
 function input(key: string, prefix: string, extra: Partial<TransferPieceInput> = {}): TransferPieceInput {
@@ -84,7 +85,12 @@ test('converts, transforms, validates and writes one import-ready part; rejected
   const out = (await readText(result.parts[0]!.key)).trimEnd().split('\n');
   expect(out).toHaveLength(result.written);
   expect(result.parts[0]!.size).toBe(Buffer.byteLength(await readText(result.parts[0]!.key)));
-  const first = JSON.parse(out[0]!) as Record<string, any>;
+  const first = JSON.parse(out[0]!) as {
+    Id: string;
+    ApplicationId?: string;
+    CreationDate?: string;
+    Attributes: Record<string, string[] | undefined>;
+  };
   expect(first.ApplicationId).toBeUndefined();
   expect(first.CreationDate).toBeUndefined();
   expect(first.Id).toMatch(/^ep-/);
@@ -94,12 +100,12 @@ test('converts, transforms, validates and writes one import-ready part; rejected
   const rejected = (await readText(result.rejectedKey!))
     .trimEnd()
     .split('\n')
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as { reason: string; id?: string });
   expect(rejected).toHaveLength(result.rejected);
   expect(rejected[0]).toEqual({ source: 'exp/a/piece-1.gz', line: 11, reason: 'not valid JSON' });
   expect(rejected[1]).toEqual({ source: 'exp/a/piece-1.gz', line: 13, reason: 'an endpoint must be a JSON object' });
-  expect(rejected[2].reason).toBe('Address is required for a new endpoint');
-  expect(rejected[2].id).toMatch(/^ep-/);
+  expect(rejected[2]!.reason).toBe('Address is required for a new endpoint');
+  expect(rejected[2]!.id).toMatch(/^ep-/);
 });
 
 test('splits the output into parts no larger than maxPartBytes, and a retry writes the same keys', async () => {
