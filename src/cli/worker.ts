@@ -1,0 +1,30 @@
+/** `audienceflow worker`: runs the Temporal worker that executes every pipeline's workflows and activities. */
+import type { Command } from 'commander';
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .summary('run a worker for all pipelines (workflows + activities)')
+    .description(
+      'Run a worker: polls the task queue and runs the export, import and sync workflows and their activities. ' +
+        'Start as many as you like, on any host; local files (import sources, --download-dir, local reports) ' +
+        "are read and written on the worker's host, so run one where those files are. Stops on Ctrl-C / SIGTERM.",
+    )
+    .addHelpText(
+      'after',
+      `
+Configuration comes from the environment (after \`audienceflow stack up\` nothing needs setting):
+  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*   the Temporal server
+  AUDIENCEFLOW_TASK_QUEUE (or --task-queue)                                 task queue (default: audienceflow)
+  AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_PINPOINT, AWS credentials (default chain)
+
+Examples:
+  audienceflow worker
+  audienceflow --task-queue audienceflow-eu worker`,
+    )
+    .action(async () => {
+      // Loaded on demand: the worker pulls in the native runtime, which the other commands do not need.
+      const { runWorker } = await import('../worker');
+      await runWorker();
+    });
+}
