@@ -1,0 +1,73 @@
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { progressQuery, SA_APPLICATION_ID, SA_JOB_ID, SA_PIPELINE, SA_PROVIDER, SA_STATUS } from '../../src/contracts';
+import type { Phase, PipelineProgress, PipelineStatus, ProviderName } from '../../src/contracts';
+
+/**
+ * What an operator sees of a running pipeline: the `progress` query, the live details in the Temporal UI
+ * (setCurrentDetails), the search attributes, and phase durations for the report. Counts and ids only.
+ */
+export class PipelineTracker {
+  readonly progress: PipelineProgress;
+  readonly durationsMs: Record<string, number> = {};
+  private readonly startedAt = Date.now();
+  private phaseStartedAt = Date.now();
+
+  constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationId: string }) {
+    this.progress = { pipeline, phase: 'starting' };
+    setHandler(progressQuery, () => this.progress, { description: 'Phase, job status and counts of this run' });
+    upsertSearchAttributes([
+      { key: SA_PIPELINE, value: pipeline },
+      { key: SA_PROVIDER, value: meta.provider },
+      { key: SA_APPLICATION_ID, value: meta.applicationId },
+      { key: SA_STATUS, value: 'RUNNING' },
+    ]);
+    this.publish();
+  }
+
+  /** Enters a phase; the time spent in the previous one is added to durationsMs. */
+  phase(phase: Phase, note?: string): void {
+    this.closePhase();
+    this.progress.phase = phase;
+    this.progress.note = note;
+    this.publish();
+  }
+
+  update(patch: Partial<PipelineProgress>): void {
+    Object.assign(this.progress, patch);
+    this.publish();
+  }
+
+  jobIds(ids: string[]): void {
+    upsertSearchAttributes([{ key: SA_JOB_ID, value: ids.join(',') }]);
+  }
+
+  /** Final status: search attribute, details, and the total duration. */
+  finish(status: PipelineStatus, note?: string): Record<string, number> {
+    this.closePhase();
+    this.progress.phase = 'done';
+    this.progress.note = note ?? status;
+    this.durationsMs.total = Date.now() - this.startedAt;
+    upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
+    this.publish();
+    return this.durationsMs;
+  }
+
+  private closePhase(): void {
+    const now = Date.now();
+    const name = this.progress.phase;
+    if (name !== 'starting' && name !== 'done')
+      this.durationsMs[name] = (this.durationsMs[name] ?? 0) + now - this.phaseStartedAt;
+    this.phaseStartedAt = now;
+  }
+
+  private publish(): void {
+    const p = this.progress;
+    const lines = [`**${p.pipeline}** — phase: **${p.phase}**`];
+    if (p.jobId) lines.push(`job: \`${p.jobId}\` (${p.jobStatus ?? '…'})`);
+    if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
+    if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
+    if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
+    if (p.note) lines.push(p.note);
+    setCurrentDetails(lines.join('  \n'));
+  }
+}

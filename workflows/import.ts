@@ -1,0 +1,208 @@
+import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import type { EndpointFileFormat, ImportInput, ImportReport, JobSnapshot } from '../src/contracts';
+import type { UploadEndpointsResult } from '../activities';
+import { calls, cleanup, longRunning } from './helpers/activity-proxies';
+import { runFailure } from './helpers/failures';
+import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
+import { PipelineTracker } from './helpers/tracker';
+
+/** Pinpoint's per-job import limit. */
+const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
+const DEFAULT_MAX_CONCURRENT_JOBS = 2;
+
+interface ImportTarget {
+  s3Url: string;
+  format: EndpointFileFormat;
+}
+
+/**
+ * importEndpoints: (local files) validate and upload the valid rows under the run's prefix, split into parts within the
+ * per-job limit → one import job per part (created or adopted), a bounded number at a time, each awaited by a
+ * heartbeating activity → JSON failure report (provider Failures + our rejected rows) → report with counts only.
+ * Cancelling starts no new job, deletes what the run staged, and reports CANCELLED.
+ */
+export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
+  const { workflowId, runId } = workflowInfo();
+  const t = new PipelineTracker('import', { provider: raw.provider, applicationId: raw.applicationId });
+  const input = await calls.checkImportInput.executeWithOptions({ summary: 'validate the import input' }, [raw]);
+  const poll = resolvePollPolicy(input.poll);
+  const staging = input.stagingUrl
+    ? runPrefix(parseS3Url(input.stagingUrl, 'staging S3 URL'), workflowId, runId)
+    : undefined;
+  const jobs: JobSnapshot[] = [];
+  let staged: UploadEndpointsResult | undefined;
+  const report = (status: ImportReport['status'], extra: Partial<ImportReport> = {}): ImportReport => ({
+    workflowId,
+    runId,
+    status,
+    jobs: jobs.filter((j) => j !== undefined),
+    totals: {
+      rejectedLocally: staged?.rejected ?? 0,
+      uploaded: staged?.uploaded,
+      processed: jobs.reduce((s, j) => s + (j?.counters.totalProcessed ?? 0), 0),
+      failed: jobs.reduce((s, j) => s + (j?.counters.totalFailures ?? 0), 0),
+    },
+    ...extra,
+    durationsMs: t.finish(status, extra.message),
+  });
+
+  try {
+    let targets: ImportTarget[];
+    if (input.source.kind === 'local') {
+      if (!staging) throw new Error('unreachable: checkImportInput requires stagingUrl for local files');
+      t.phase('uploading', `${input.source.paths.length} file(s)`);
+      staged = await longRunning.uploadLocalFiles.executeWithOptions(
+        { summary: `validate and upload ${input.source.paths.length} file(s) to ${formatS3Url(staging)}` },
+        [
+          {
+            paths: input.source.paths,
+            format: input.format,
+            bucket: staging.bucket,
+            prefix: staging.key,
+            maxJobBytes: input.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES,
+          },
+        ],
+      );
+      const format = staged.format;
+      targets = staged.parts.map((p) => ({ s3Url: p.s3Url, format }));
+      t.update({ note: `${staged.uploaded} row(s) staged in ${targets.length} part(s); ${staged.rejected} rejected` });
+    } else {
+      targets = [{ s3Url: input.source.s3Url, format: input.format }];
+    }
+
+    if (targets.length > 0) await runJobs(input, targets, poll, jobs, t);
+
+    t.phase('reporting');
+    const reportLocation = input.reportUrl ?? (staging ? `${formatS3Url(staging)}failure-report.json` : undefined);
+    let written: { location: string } | undefined;
+    if (reportLocation) {
+      written = await calls.writeFailureReport.executeWithOptions(
+        { summary: `write the failure report to ${reportLocation}` },
+        [
+          {
+            provider: input.provider,
+            applicationId: input.applicationId,
+            workflowId,
+            runId,
+            jobs: jobs.map((j) => ({ kind: 'IMPORT' as const, applicationId: j.applicationId, jobId: j.jobId })),
+            rejectedRows:
+              staged?.rejectedRowsKey && staging ? { bucket: staging.bucket, key: staged.rejectedRowsKey } : undefined,
+            location: reportLocation,
+          },
+        ],
+      );
+    }
+    const failedJobs = jobs.filter((j) => j.state !== 'SUCCEEDED');
+    const noReport = written ? '' : ' No report location was given (reportUrl), so no failure report was written.';
+    if (targets.length === 0) {
+      return report('FAILED', {
+        reportLocation: written?.location,
+        message: `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected; see the failure report.${noReport}`,
+      });
+    }
+    if (failedJobs.length > 0) {
+      return report('FAILED', {
+        reportLocation: written?.location,
+        message: `import job(s) ${failedJobs.map((j) => `${j.jobId} ended ${j.rawStatus}`).join(', ')}; see the failure report.${noReport}`,
+      });
+    }
+    return report('COMPLETED', { reportLocation: written?.location, message: noReport.trim() || undefined });
+  } catch (err) {
+    if (!isCancellation(err)) {
+      t.finish('FAILED');
+      throw runFailure(err);
+    }
+    t.phase('cleaning-up');
+    const removed = staging
+      ? await CancellationScope.nonCancellable(() =>
+          cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run staged' }, [
+            { bucket: staging.bucket, prefix: staging.key },
+          ]),
+        )
+      : undefined;
+    const started = jobs.map((j) => j.jobId);
+    const jobNote =
+      started.length > 0
+        ? `Pinpoint import job(s) ${started.join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still import rows.`
+        : 'No import job was started.';
+    const cleaned = removed
+      ? ` Removed ${removed.deletedObjects} staged object(s) under ${formatS3Url(staging!)}.`
+      : '';
+    return report('CANCELLED', { message: `Cancelled; no new import job will be started. ${jobNote}${cleaned}` });
+  }
+}
+
+/**
+ * One import job per target, at most maxConcurrentJobs at a time (Pinpoint queues or refuses more). After a
+ * cancellation or a failure no lane starts another job. Every job's latest snapshot lands in `jobs`.
+ */
+async function runJobs(
+  input: ImportInput,
+  targets: ImportTarget[],
+  poll: ReturnType<typeof resolvePollPolicy>,
+  jobs: JobSnapshot[],
+  t: PipelineTracker,
+): Promise<void> {
+  const finished: JobSnapshot[] = [];
+  let next = 0;
+  let stopped = false;
+  const lane = async () => {
+    while (next < targets.length && !stopped) {
+      const i = next++;
+      const target = targets[i]!;
+      const label = targets.length > 1 ? ` (part ${i + 1} of ${targets.length})` : '';
+      t.phase('creating-job', `job ${i + 1} of ${targets.length}`);
+      const { job } = await calls.createOrAdoptImportJob.executeWithOptions(
+        { summary: `create import job${label} for app ${input.applicationId}` },
+        [
+          {
+            provider: input.provider,
+            applicationId: input.applicationId,
+            s3Url: target.s3Url,
+            roleArn: input.roleArn,
+            format: target.format,
+            registerEndpoints: input.registerEndpoints,
+            segmentName:
+              input.segmentName && targets.length > 1 ? `${input.segmentName} (part ${i + 1})` : input.segmentName,
+          },
+        ],
+      );
+      jobs.push(job);
+      t.jobIds(jobs.map((j) => j.jobId));
+      t.phase('waiting', `job ${i + 1} of ${targets.length}`);
+      t.update({ jobId: job.jobId, jobStatus: job.rawStatus });
+      const done = await longRunning.waitForJob.executeWithOptions(
+        { summary: `wait for import job ${job.jobId}${label}`, startToCloseTimeout: waitTimeoutMs(poll) },
+        [
+          {
+            provider: input.provider,
+            job: { kind: 'IMPORT', applicationId: input.applicationId, jobId: job.jobId },
+            poll,
+          },
+        ],
+      );
+      jobs[jobs.indexOf(job)] = done;
+      finished.push(done);
+      t.update({
+        jobId: done.jobId,
+        jobStatus: done.rawStatus,
+        pieces: { completed: finished.length, total: targets.length },
+        processed: jobs.reduce((s, j) => s + (j.counters.totalProcessed ?? 0), 0),
+        failed: jobs.reduce((s, j) => s + (j.counters.totalFailures ?? 0), 0),
+      });
+    }
+  };
+  const guarded = () =>
+    lane().catch((err: unknown) => {
+      stopped = true;
+      throw err;
+    });
+  const lanes = Array.from(
+    { length: Math.min(input.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS, targets.length) },
+    guarded,
+  );
+  const results = await Promise.allSettled(lanes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -1,0 +1,2 @@
+export { exportEndpoints } from './export';
+export { importEndpoints } from './import';
