@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
   // Integration tests start real servers (Temporal, S3, the emulator); give them room.
   testTimeout: 180_000,
   // 2-core machines: more parallel files would only fight over the CPU.

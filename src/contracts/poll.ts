@@ -1,3 +1,5 @@
+import type { JobCounters } from './lifecycle';
+
 /** How a wait activity polls a remote job: start at `initialIntervalMs`, double up to `maxIntervalMs`. */
 export interface PollPolicy {
   initialIntervalMs: number;
@@ -17,7 +19,7 @@ export interface PollHeartbeat {
   jobId: string;
   state: string;
   rawStatus: string;
-  counters: import('./lifecycle').JobCounters;
+  counters: JobCounters;
   polls: number;
   nextPollInMs: number;
 }

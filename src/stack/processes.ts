@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+
+export interface SpawnOptions {
+  /** stdout and stderr go here (appended). */
+  logFile: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Outlive the parent (the local stack); tests keep children attached. */
+  detached?: boolean;
+}
+
+export function spawnLogged(command: string, args: string[], opts: SpawnOptions): ChildProcess {
+  const out = fs.openSync(opts.logFile, 'a');
+  try {
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: opts.detached ?? false,
+      stdio: ['ignore', out, out],
+    });
+    if (opts.detached) child.unref();
+    return child;
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM, then SIGKILL after `graceMs`. Only ever called with pids we started and recorded. */
+export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(100);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Polls `check` until it returns true; throws `${what} not ready after Ns` otherwise. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  { timeoutMs = 60_000, intervalMs = 200, logFile }: { timeoutMs?: number; intervalMs?: number; logFile?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  const tail =
+    logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+  throw new Error(
+    `${what} not ready after ${Math.round(timeoutMs / 1000)} s${tail ? `; last log lines:\n${tail}` : ''}`,
+  );
+}

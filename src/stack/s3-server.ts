@@ -1,0 +1,138 @@
+/**
+ * SeaweedFS (`weed server -s3`) as the local S3: every port explicit and bound to 127.0.0.1,
+ * telemetry off, the Iceberg and Lance side servers off. gRPC ports are port + 10000.
+ */
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { spawnLogged, waitUntil } from './processes';
+
+export interface WeedPorts {
+  s3: number;
+  master: number;
+  volume: number;
+  filer: number;
+}
+
+/** The ports a weed server on `s3Port` uses besides it (documented in the README). */
+export function weedPortsFor(s3Port: number): WeedPorts {
+  return { s3: s3Port, master: s3Port + 1000, volume: s3Port + 1, filer: s3Port + 2 };
+}
+
+export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
+  return [
+    'server',
+    '-ip=127.0.0.1',
+    '-ip.bind=127.0.0.1',
+    `-dir=${dataDir}`,
+    `-master.port=${ports.master}`,
+    '-master.telemetry=false',
+    `-volume.port=${ports.volume}`,
+    '-volume.max=0',
+    '-filer',
+    `-filer.port=${ports.filer}`,
+    '-s3',
+    `-s3.port=${ports.s3}`,
+    '-s3.port.iceberg=0',
+    '-s3.port.lance=0',
+  ];
+}
+
+/**
+ * Each bucket is a SeaweedFS collection; growing 1 volume (not 7) for a new one keeps a
+ * local server small and makes a new bucket writable sooner.
+ */
+export const WEED_ENV: Record<string, string> = { WEED_MASTER_VOLUME_GROWTH_COPY_1: '1' };
+
+export function s3Endpoint(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function s3Healthy(endpoint: string): Promise<boolean> {
+  const res = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(2_000) });
+  return res.status === 200;
+}
+
+export interface StartedWeed {
+  child: ChildProcess;
+  endpoint: string;
+  ports: WeedPorts;
+}
+
+export async function startWeed(opts: {
+  binary: string;
+  dataDir: string;
+  ports: WeedPorts;
+  logFile: string;
+  detached?: boolean;
+}): Promise<StartedWeed> {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const child = spawnLogged(opts.binary, weedArgs(opts.dataDir, opts.ports), {
+    logFile: opts.logFile,
+    detached: opts.detached,
+    env: { ...process.env, ...WEED_ENV },
+  });
+  const endpoint = s3Endpoint(opts.ports.s3);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitUntil(
+    async () => {
+      if (exited) throw new Error('weed exited');
+      return s3Healthy(endpoint);
+    },
+    `SeaweedFS S3 on ${endpoint}`,
+    { timeoutMs: 60_000, logFile: opts.logFile },
+  );
+  return { child, endpoint, ports: opts.ports };
+}
+
+export function localS3Client(endpoint: string, region = 'us-east-1'): S3Client {
+  return new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+}
+
+/**
+ * Creates the bucket unless it exists, and waits until it takes writes: SeaweedFS answers 500
+ * to the first writes of a new bucket while it grows the bucket's volume.
+ */
+export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return;
+  } catch {
+    /* create it */
+  }
+  await waitUntil(
+    async () => {
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        return true;
+      } catch (err) {
+        const name = (err as Error).name;
+        return name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists';
+      }
+    },
+    `bucket ${bucket}`,
+    { timeoutMs: 30_000, intervalMs: 300 },
+  );
+  const probe = { Bucket: bucket, Key: '.audienceflow-bucket-ready' };
+  await waitUntil(
+    async () => {
+      await client.send(new PutObjectCommand({ ...probe, Body: '' }));
+      return true;
+    },
+    `bucket ${bucket} writable`,
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
+  await client.send(new DeleteObjectCommand(probe));
+}
