@@ -11,12 +11,14 @@ import { PROJECT_ROOT, loadStackEnv, temporalSettings } from '../config';
 import { ExitCode } from '../contracts/failures';
 import { InputError } from '../inputs';
 import { registerCancelCommand } from './cancel';
+import { registerEmulatorCommand } from './emulator';
 import { temporalAddress, unreachableMessage } from './client';
 import { CliError } from './errors';
 import { registerExportCommand } from './export';
 import { registerImportCommand } from './import';
 import { registerListCommand } from './list';
 import { registerScheduleCommand } from './schedule';
+import { registerStackCommand } from './stack';
 import { registerStatusCommand } from './status';
 import { registerSyncCommand } from './sync';
 import { registerWorkerCommand } from './worker';
@@ -83,6 +85,8 @@ Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach 
   registerCancelCommand(program);
   registerListCommand(program);
   registerScheduleCommand(program);
+  registerStackCommand(program);
+  registerEmulatorCommand(program);
   // Commands owned by other files register here, one line each.
   return program;
 }
