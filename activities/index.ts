@@ -3,6 +3,7 @@ import { createInputActivities } from './inputs';
 import { createJobActivities } from './jobs';
 import { createReportActivities } from './reports';
 import { createStorageActivities } from './storage';
+import { createTransferActivities } from './transfer';
 
 export type { ActivityDeps } from './deps';
 export type { CreatedJob, WaitForJobInput } from './jobs';
@@ -17,6 +18,7 @@ export type {
 } from './storage';
 export type { UploadEndpointsResult, StagedPart, RejectedRow } from './support/upload-endpoints';
 export type { FailureReportInput, FailureReportResult } from './reports';
+export type { StageImportJobsInput, WriteSyncReportInput } from './transfer';
 
 /**
  * Every activity of the worker, built from injected clients (no globals). Grouped by what they touch; a new group
@@ -28,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createJobActivities(deps),
     ...createStorageActivities(deps),
     ...createReportActivities(deps),
+    ...createTransferActivities(deps),
   };
 }
 

@@ -11,23 +11,19 @@
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TransferHeartbeat } from '../src/contracts/progress';
-import type { TransferPieceInput, TransferPieceResult, TransformSpec } from '../src/contracts/sync';
+import type { SyncInput, TransferPieceInput, TransferPieceResult, TransformSpec } from '../src/contracts/sync';
 import { FailureType } from '../src/contracts/failures';
 import { parseS3Url } from '../src/contracts/s3-location';
 import { validateEndpoint } from '../src/formats/validate-endpoint';
 import { compileTransform, TransformSpecError } from '../src/transforms';
 import type { EndpointTransform } from '../src/transforms';
+import { InputError } from '../src/inputs/errors';
+import { openTextSink } from './support/report-sink';
+import { validateSyncInput } from './transfer-input';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
 
 export interface TransferDeps {
@@ -42,18 +38,12 @@ export interface StageImportJobsInput {
   groups: string[][];
 }
 
-export interface DeleteObjectsInput {
-  bucket: string;
-  /** Key prefixes that belong to the run (each must end with '/'). */
-  prefixes: string[];
-}
-
 export interface WriteSyncReportInput {
-  /** s3://bucket/key.json */
-  reportUrl: string;
+  /** s3://bucket/key.json or an absolute path on the worker's host. */
+  location: string;
   /** The sync's summary (counts, job ids, status): no endpoint data. */
   summary: unknown;
-  /** s3:// URLs of the import jobs' failure reports, embedded in order. */
+  /** s3:// URLs of the import jobs' failure reports (writeFailureReport), embedded in order. */
   importReportUrls: string[];
   /** Keys (in `bucket`) of the rejected-rows objects, embedded row by row. */
   rejected: { bucket: string; keys: string[] };
@@ -99,10 +89,17 @@ function errorName(err: unknown): string | undefined {
 }
 
 export function createTransferActivities({ s3 }: TransferDeps) {
-  /** Checks a transform before the sync creates any remote job. */
-  async function validateTransform(spec: TransformSpec | undefined): Promise<void> {
-    compileOrFail(spec);
-    return Promise.resolve();
+  /**
+   * First step of a sync: the whole input (ids, URLs, limits, the transform) is checked before any
+   * remote job exists, whoever started the run. Returns it normalised; bad input fails at once.
+   */
+  async function checkSyncInput(input: SyncInput): Promise<SyncInput> {
+    try {
+      return Promise.resolve(validateSyncInput(input));
+    } catch (err) {
+      if (err instanceof InputError) throw badInput(err.message);
+      throw err;
+    }
   }
 
   async function transferPiece(input: TransferPieceInput): Promise<TransferPieceResult> {
@@ -301,80 +298,69 @@ export function createTransferActivities({ s3 }: TransferDeps) {
     return prefixes;
   }
 
-  /** Deletes every object under the given prefixes of one run (cleanup after cancel). Returns how many. */
-  async function deleteRunObjects(input: DeleteObjectsInput): Promise<number> {
-    const ctx = Context.current();
-    let deleted = 0;
-    for (const prefix of input.prefixes) {
-      checkPrefix(prefix, 'cleanup prefix');
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: input.bucket, Prefix: prefix, ContinuationToken: token }),
-        );
-        const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-        if (keys.length > 0) {
-          await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys, Quiet: true } }));
-          deleted += keys.length;
-        }
-        token = page.NextContinuationToken;
-        ctx.heartbeat({ deleted });
-      } while (token);
-    }
-    return deleted;
-  }
-
   /**
-   * Writes the sync's JSON failure report: the summary, each import job's report (provider
-   * Failures and all), and every row our validation rejected. Streams; returns its s3:// URL.
+   * Writes the sync's JSON failure report: the summary, the import jobs' failure report (provider
+   * Failures and counters, written by writeFailureReport) and every row our validation rejected.
+   * Streams to S3 or a local file on the worker's host; returns the location.
    */
   async function writeSyncReport(input: WriteSyncReportInput): Promise<string> {
     const ctx = Context.current();
-    const { bucket, key } = parseS3Url(input.reportUrl, 'report URL');
-    if (!key || key.endsWith('/'))
-      throw badInput(`report URL "${input.reportUrl}" must name an object, e.g. s3://bucket/report.json`);
-    const out = new S3ObjectWriter(s3, bucket, key, 'application/json');
-    const write = async (text: string) => {
-      const wait = out.writeLine(text, Buffer.byteLength(text));
-      if (wait) await wait;
-    };
+    if (input.location.startsWith('s3://')) {
+      const { key } = parseS3Url(input.location, 'report location');
+      if (!key || key.endsWith('/')) {
+        throw badInput(
+          `report location "${input.location}" names a folder; give an object key such as s3://bucket/reports/run.json`,
+        );
+      }
+    }
+    const sink = openTextSink(input.location, s3);
     try {
-      await write(`{"summary":${JSON.stringify(input.summary)},"importReports":[`);
+      await sink.write(`{\n  "summary": ${JSON.stringify(input.summary)},\n  "importReports": [`);
       for (const [i, url] of input.importReportUrls.entries()) {
         const loc = parseS3Url(url, 'import report URL');
         let text: string;
         try {
-          const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+          const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), {
+            abortSignal: ctx.cancellationSignal,
+          });
           text = (await got.Body?.transformToString('utf8')) ?? 'null';
           JSON.parse(text);
         } catch (err) {
+          if (ctx.cancellationSignal.aborted) throw err;
           text = JSON.stringify({ location: url, missing: errorName(err) ?? 'unreadable' });
         }
-        await write(`${i > 0 ? ',' : ''}${text}`);
+        await sink.write(`${i > 0 ? ',' : ''}\n${text.trim()}`);
       }
-      await write('],"rejectedRows":[');
+      await sink.write('],\n  "rejectedRows": [');
       let rows = 0;
       for (const rkey of input.rejected.keys) {
-        const got = await s3.send(new GetObjectCommand({ Bucket: input.rejected.bucket, Key: rkey }));
+        const got = await s3.send(new GetObjectCommand({ Bucket: input.rejected.bucket, Key: rkey }), {
+          abortSignal: ctx.cancellationSignal,
+        });
         let carry = '';
+        const emit = async (line: string) => {
+          if (line.length === 0) return;
+          await sink.write(`${rows++ > 0 ? ',' : ''}\n    ${line}`);
+        };
         for await (const chunk of (got.Body as Readable).setEncoding('utf8') as AsyncIterable<string>) {
           const lines = (carry + chunk).split('\n');
           carry = lines.pop() ?? '';
-          for (const line of lines) if (line.length > 0) await write(`${rows++ > 0 ? ',' : ''}${line}`);
+          for (const line of lines) await emit(line);
         }
-        if (carry.length > 0) await write(`${rows++ > 0 ? ',' : ''}${carry}`);
+        await emit(carry);
         ctx.heartbeat({ rows });
       }
-      await write(']}');
-      await out.end();
-      return input.reportUrl;
+      await sink.write(`\n  ],\n  "totals": ${JSON.stringify({ rejectedRows: rows })}\n}\n`);
+      await sink.close();
+      return input.location;
     } catch (err) {
-      await out.abort();
+      await sink.abort();
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       throw err;
     }
   }
 
-  return { validateTransform, transferPiece, stageImportJobs, deleteRunObjects, writeSyncReport };
+  return { checkSyncInput, transferPiece, stageImportJobs, writeSyncReport };
 }
 
 export type TransferActivities = ReturnType<typeof createTransferActivities>;

@@ -1,2 +1,3 @@
 export { exportEndpoints } from './export';
 export { importEndpoints } from './import';
+export { syncEndpoints, syncTransferBatch } from './sync';

@@ -1,0 +1,337 @@
+import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import type {
+  JobSnapshot,
+  S3ObjectRef,
+  SyncInput,
+  SyncReport,
+  TransferPieceResult,
+  TransformSpec,
+} from '../src/contracts';
+import { calls, cleanup, longRunning } from './helpers/activity-proxies';
+import { runFailure } from './helpers/failures';
+import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
+import { PipelineTracker } from './helpers/tracker';
+import { addPiece, addTotals, chunk, emptyTotals, groupParts, sortTotals, syncCounts, syncLimits } from './sync-plan';
+import type { TransferTotals } from './sync-plan';
+import { slidingWindow } from './sync-window';
+
+/** What one batch of transfers needs: a child workflow runs it when the export has many pieces. */
+export interface TransferBatchInput {
+  bucket: string;
+  /** The sync run's prefix (ends with '/'). */
+  prefix: string;
+  pieces: { index: number; key: string; size: number }[];
+  transform?: TransformSpec;
+  maxPartBytes: number;
+  dryRun: boolean;
+  maxParallelTransfers: number;
+}
+
+function transferOne(input: TransferBatchInput, piece: TransferBatchInput['pieces'][number]) {
+  return longRunning.transferPiece.executeWithOptions({ summary: `transfer piece ${piece.index}` }, [
+    {
+      source: { bucket: input.bucket, key: piece.key, size: piece.size },
+      pieceIndex: piece.index,
+      output: { bucket: input.bucket, prefix: input.prefix },
+      transform: input.transform,
+      maxPartBytes: input.maxPartBytes,
+      dryRun: input.dryRun,
+    },
+  ]);
+}
+
+async function transferPieces(
+  input: TransferBatchInput,
+  onPiece: (r: TransferPieceResult) => void = () => undefined,
+): Promise<TransferTotals> {
+  const totals = emptyTotals();
+  await slidingWindow(input.pieces, input.maxParallelTransfers, async (piece) => {
+    const r = await transferOne(input, piece);
+    addPiece(totals, r);
+    onPiece(r);
+  });
+  sortTotals(totals);
+  return totals;
+}
+
+/**
+ * syncTransferBatch: transfers one batch of exported pieces with bounded parallelism and returns
+ * the totals (counts and keys). syncEndpoints runs one per batch when the export has more pieces
+ * than one history should hold.
+ */
+export async function syncTransferBatch(input: TransferBatchInput): Promise<TransferTotals> {
+  return transferPieces(input);
+}
+
+/**
+ * syncEndpoints: export the source application → wait → list the pieces → transfer each piece
+ * S3 → S3 (gunzip, parse, transform, validate, import-ready parts ≤ the per-job limit) with
+ * bounded parallelism → group the parts into import jobs → import into the target application
+ * (at most maxConcurrentJobs at once) → wait → write the failure report → SyncReport.
+ *
+ * History stays bounded: polling happens inside one activity per job; more than
+ * transferBatchSize pieces are transferred by child workflows of one batch each; results carry
+ * counts and keys only. A dry run stops after the transfers (counts, rejected rows, no job).
+ * Cancelling removes everything this run wrote and reports CANCELLED; Pinpoint jobs cannot be
+ * stopped.
+ */
+export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
+  const { workflowId, runId } = workflowInfo();
+  const t = new PipelineTracker('sync', { provider: raw.provider, applicationId: raw.sourceApplicationId });
+  const input = await calls.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [
+    raw,
+  ]);
+  const limits = syncLimits(input);
+  const poll = resolvePollPolicy(input.poll);
+  const dryRun = input.dryRun === true;
+  const run = runPrefix(parseS3Url(input.s3Url, 'sync S3 URL'), workflowId, runId);
+  const runUrl = formatS3Url(run);
+  const exportUrl = formatS3Url({ bucket: run.bucket, key: `${run.key}export/` });
+  const stages: Record<string, number> = {};
+  let stageStart = Date.now();
+  const stageDone = (name: string) => {
+    const now = Date.now();
+    stages[name] = now - stageStart;
+    stageStart = now;
+  };
+
+  let exportJob: JobSnapshot | undefined;
+  const importJobs: JobSnapshot[] = [];
+  let totals = emptyTotals();
+  let reportLocation: string | undefined;
+  const imported = () => ({
+    processed: importJobs.reduce((n, j) => n + (j.counters.totalProcessed ?? 0), 0),
+    failed: importJobs.reduce((n, j) => n + (j.counters.totalFailures ?? 0), 0),
+  });
+  const report = (status: SyncReport['status'], message?: string): SyncReport => {
+    const { total } = t.finish(status, message);
+    return {
+      workflowId,
+      runId,
+      status,
+      dryRun,
+      message,
+      exportJob,
+      importJobs,
+      counts: syncCounts(totals, imported()),
+      reportLocation,
+      durationsMs: { ...stages, total: total ?? 0 },
+    };
+  };
+  const jobIds = () => t.jobIds([exportJob?.jobId, ...importJobs.map((j) => j.jobId)].filter((id) => id !== undefined));
+
+  try {
+    // 1. Export the source application under this run's prefix.
+    t.phase('creating-job', 'export');
+    const created = await calls.createOrAdoptExportJob.executeWithOptions(
+      { summary: `create export job of app ${input.sourceApplicationId}` },
+      [
+        {
+          provider: input.provider,
+          applicationId: input.sourceApplicationId,
+          s3UrlPrefix: exportUrl,
+          roleArn: input.roleArn,
+          segmentId: input.segmentId,
+          segmentVersion: input.segmentVersion,
+        },
+      ],
+    );
+    exportJob = created.job;
+    jobIds();
+    t.phase('waiting', `export job ${exportJob.jobId}`);
+    t.update({ jobId: exportJob.jobId, jobStatus: exportJob.rawStatus });
+    exportJob = await longRunning.waitForJob.executeWithOptions(
+      { summary: `wait for export job ${exportJob.jobId}`, startToCloseTimeout: waitTimeoutMs(poll) },
+      [
+        {
+          provider: input.provider,
+          job: { kind: 'EXPORT', applicationId: input.sourceApplicationId, jobId: exportJob.jobId },
+          poll,
+        },
+      ],
+    );
+    t.update({ jobStatus: exportJob.rawStatus });
+    stageDone('export');
+    if (exportJob.state !== 'SUCCEEDED') {
+      return report(
+        'FAILED',
+        `export job ${exportJob.jobId} ended ${exportJob.rawStatus}; nothing was transferred or imported`,
+      );
+    }
+
+    // 2. List the pieces and transfer each one S3 → S3.
+    t.phase('listing');
+    const listed = await calls.listObjects.executeWithOptions({ summary: `list exported pieces under ${exportUrl}` }, [
+      { bucket: run.bucket, prefix: `${run.key}export/`, suffix: '.gz' },
+    ]);
+    const pieces = listed.objects.map((o: S3ObjectRef, index: number) => ({ index, key: o.key, size: o.size }));
+    stageDone('list');
+    t.phase('transferring', `${pieces.length} piece(s)${dryRun ? ' (dry run)' : ''}`);
+    t.update({ pieces: { completed: 0, total: pieces.length }, bytes: { done: 0, total: listed.totalBytes } });
+    const batchInput = (batch: typeof pieces): TransferBatchInput => ({
+      bucket: run.bucket,
+      prefix: run.key,
+      pieces: batch,
+      transform: input.transform,
+      maxPartBytes: limits.maxJobBytes,
+      dryRun,
+      maxParallelTransfers: limits.maxParallelTransfers,
+    });
+    const showTransfer = () =>
+      t.update({
+        pieces: { completed: totals.pieces, total: pieces.length },
+        bytes: { done: totals.bytesIn, total: listed.totalBytes },
+        note: `${totals.written} endpoint(s) ready, ${totals.filtered} filtered, ${totals.rejected} rejected`,
+      });
+    if (pieces.length <= limits.transferBatchSize) {
+      const progress = emptyTotals();
+      totals = await transferPieces(batchInput(pieces), (r) => {
+        addPiece(progress, r);
+        totals = progress;
+        showTransfer();
+      });
+    } else {
+      const batches = chunk(pieces, limits.transferBatchSize);
+      for (const [b, batch] of batches.entries()) {
+        const part = await executeChild(syncTransferBatch, {
+          workflowId: `${workflowId}-${runId.slice(0, 8)}-transfer-${b + 1}-of-${batches.length}`,
+          args: [batchInput(batch)],
+          staticSummary: `sync ${workflowId}: transfer pieces ${batch[0]?.index ?? 0}–${batch[batch.length - 1]?.index ?? 0}`,
+        });
+        addTotals(totals, part);
+        showTransfer();
+      }
+      sortTotals(totals);
+    }
+    stageDone('transfer');
+
+    // 3. Import: one job per group of parts within the per-job limit, a few at a time.
+    if (!dryRun && totals.written > 0) {
+      t.phase('creating-job', 'import');
+      const groups = groupParts(totals.parts, limits.maxJobBytes);
+      const prefixes =
+        groups.length === 1
+          ? [`${run.key}parts/`]
+          : await calls.stageImportJobs.executeWithOptions(
+              { summary: `group parts into ${groups.length} import jobs` },
+              [{ bucket: run.bucket, prefix: run.key, groups: groups.map((g) => g.map((p) => p.key)) }],
+            );
+      t.phase('waiting', `${prefixes.length} import job(s)`);
+      const finished = await slidingWindow(prefixes, limits.maxConcurrentJobs, async (prefix, i) => {
+        const s3Url = formatS3Url({ bucket: run.bucket, key: prefix });
+        const job = await calls.createOrAdoptImportJob.executeWithOptions(
+          { summary: `create import job ${i + 1}/${prefixes.length} into app ${input.targetApplicationId}` },
+          [
+            {
+              provider: input.provider,
+              applicationId: input.targetApplicationId,
+              s3Url,
+              roleArn: input.roleArn,
+              format: 'JSON',
+            },
+          ],
+        );
+        importJobs.push(job.job);
+        jobIds();
+        t.update({
+          jobId: job.job.jobId,
+          jobStatus: job.job.rawStatus,
+          note: `import job ${i + 1} of ${prefixes.length}`,
+        });
+        const done = await longRunning.waitForJob.executeWithOptions(
+          { summary: `wait for import job ${job.job.jobId}`, startToCloseTimeout: waitTimeoutMs(poll) },
+          [
+            {
+              provider: input.provider,
+              job: { kind: 'IMPORT', applicationId: input.targetApplicationId, jobId: job.job.jobId },
+              poll,
+            },
+          ],
+        );
+        importJobs[importJobs.indexOf(job.job)] = done;
+        t.update({ jobStatus: done.rawStatus, ...imported() });
+        return done;
+      });
+      importJobs.splice(0, importJobs.length, ...finished);
+      stageDone('import');
+    }
+
+    // 4. Report: provider failures and our rejected rows in one JSON document (never in history).
+    t.phase('reporting');
+    const importReportUrls: string[] = [];
+    if (importJobs.length > 0) {
+      const location = formatS3Url({ bucket: run.bucket, key: `${run.key}import-failures.json` });
+      const written = await calls.writeFailureReport.executeWithOptions(
+        { summary: "collect the import jobs' failures" },
+        [
+          {
+            provider: input.provider,
+            applicationId: input.targetApplicationId,
+            workflowId,
+            runId,
+            jobs: importJobs.map((j) => ({ kind: 'IMPORT' as const, applicationId: j.applicationId, jobId: j.jobId })),
+            location,
+          },
+        ],
+      );
+      importReportUrls.push(written.location);
+    }
+    const failedJobs = importJobs.filter((j) => j.state !== 'SUCCEEDED');
+    const status = failedJobs.length > 0 ? 'FAILED' : 'COMPLETED';
+    const counts = syncCounts(totals, imported());
+    reportLocation = await calls.writeSyncReport.executeWithOptions({ summary: 'write the sync report' }, [
+      {
+        location: input.reportUrl ?? formatS3Url({ bucket: run.bucket, key: `${run.key}report.json` }),
+        summary: {
+          workflowId,
+          runId,
+          status,
+          dryRun,
+          sourceApplicationId: input.sourceApplicationId,
+          targetApplicationId: input.targetApplicationId,
+          exportJobId: exportJob.jobId,
+          importJobIds: importJobs.map((j) => j.jobId),
+          counts,
+          workArea: runUrl,
+        },
+        importReportUrls,
+        rejected: { bucket: run.bucket, keys: totals.rejectedKeys },
+      },
+    ]);
+    stageDone('report');
+    const message = dryRun
+      ? `dry run: ${counts.transformed} endpoint(s) would be imported into ${input.targetApplicationId}, ${counts.rejected} rejected, ${counts.filtered} filtered; no import job was created`
+      : failedJobs.length > 0
+        ? `${failedJobs.length} import job(s) ended ${failedJobs.map((j) => j.rawStatus).join(', ')}; see the report`
+        : totals.written === 0
+          ? 'nothing to import: every exported endpoint was filtered or rejected'
+          : undefined;
+    return report(status, message);
+  } catch (err) {
+    if (!isCancellation(err)) {
+      t.finish('FAILED');
+      throw runFailure(err);
+    }
+    t.phase('cleaning-up');
+    const removed = await CancellationScope.nonCancellable(() =>
+      cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+        { bucket: run.bucket, prefix: run.key },
+      ]),
+    );
+    totals = { ...totals, parts: [], rejectedKeys: [] };
+    const jobs = [exportJob, ...importJobs].filter((j) => j !== undefined);
+    const jobNote =
+      jobs.length > 0
+        ? `Pinpoint job(s) ${jobs.map((j) => j.jobId).join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still finish` +
+          (importJobs.length > 0
+            ? ' — an import already started may still add endpoints to the target application'
+            : '') +
+          '.'
+        : 'No Pinpoint job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
+    return report(
+      'CANCELLED',
+      `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${runUrl} (exported pieces, parts, rejected rows).`,
+    );
+  }
+}
