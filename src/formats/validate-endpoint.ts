@@ -160,8 +160,8 @@ export function validateEndpoint(e: unknown, opts: ValidateOptions = {}): string
   }
   const isNew = opts.existing === undefined ? e.Id === undefined : !opts.existing;
   if (isNew) {
-    if (e.ChannelType === undefined) return `ChannelType is required for a new endpoint (one of ${CHANNEL_LIST})`;
-    if (e.Address === undefined || e.Address === '') return 'Address is required for a new endpoint';
+    const problem = newEndpointProblem(e);
+    if (problem) return problem;
   }
   let p: string | undefined;
   if (e.Attributes !== undefined && (p = checkAttributeMap(e.Attributes, 'Attributes'))) return p;
@@ -178,5 +178,12 @@ export function validateEndpoint(e: unknown, opts: ValidateOptions = {}): string
   if (size > ENDPOINT_LIMITS.maxEndpointBytes) {
     return `the endpoint is ${size} bytes; at most ${ENDPOINT_LIMITS.maxEndpointBytes} (15 KB) are allowed`;
   }
+  return undefined;
+}
+
+/** The extra rule for an endpoint that does not exist yet: ChannelType and Address are required. */
+export function newEndpointProblem(e: { ChannelType?: unknown; Address?: unknown }): string | undefined {
+  if (e.ChannelType === undefined) return `ChannelType is required for a new endpoint (one of ${CHANNEL_LIST})`;
+  if (e.Address === undefined || e.Address === '') return 'Address is required for a new endpoint';
   return undefined;
 }

@@ -1,0 +1,142 @@
+/**
+ * Endpoint upserts and deletes on an app: Pinpoint's merge rules (given fields replace, attribute
+ * maps merge by name), defaults of a new endpoint, the per-app attribute quota and the per-user limit.
+ */
+import type { EndpointResponse } from '@aws-sdk/client-pinpoint';
+import type { EndpointRecord } from '../formats';
+import { ENDPOINT_LIMITS } from '../formats';
+import { cohortOf, nowIso } from './ids';
+import type { AppState } from './state';
+
+type Mutable = Record<string, unknown> & EndpointResponse;
+
+function attributeKeys(e: EndpointRecord): string[] {
+  const keys: string[] = [];
+  if (e.Attributes) for (const k in e.Attributes) keys.push(`A:${k}`);
+  if (e.Metrics) for (const k in e.Metrics) keys.push(`M:${k}`);
+  const ua = e.User?.UserAttributes;
+  if (ua) for (const k in ua) keys.push(`U:${k}`);
+  return keys;
+}
+
+function merge(prev: Mutable, req: EndpointRecord): Mutable {
+  const out: Mutable = { ...prev };
+  for (const key of ['Address', 'ChannelType', 'EffectiveDate', 'EndpointStatus', 'OptOut', 'RequestId'] as const) {
+    if (req[key] !== undefined) (out as Record<string, unknown>)[key] = req[key];
+  }
+  if (req.Attributes) out.Attributes = { ...prev.Attributes, ...req.Attributes };
+  if (req.Metrics) out.Metrics = { ...prev.Metrics, ...req.Metrics };
+  if (req.Location) out.Location = { ...prev.Location, ...req.Location };
+  if (req.Demographic) out.Demographic = { ...prev.Demographic, ...req.Demographic };
+  if (req.User) {
+    out.User = { ...prev.User };
+    if (req.User.UserId !== undefined) out.User.UserId = req.User.UserId;
+    if (req.User.UserAttributes) out.User.UserAttributes = { ...prev.User?.UserAttributes, ...req.User.UserAttributes };
+  }
+  return out;
+}
+
+function create(appId: string, id: string, req: EndpointRecord, now: string): Mutable {
+  const out: Mutable = {
+    ApplicationId: appId,
+    Id: id,
+    CohortId: cohortOf(id),
+    CreationDate: now,
+    EffectiveDate: now,
+    EndpointStatus: 'ACTIVE',
+    OptOut: 'NONE',
+  };
+  for (const key in req) {
+    if (key === 'Id') continue;
+    (out as Record<string, unknown>)[key] = (req as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+export interface UpsertContext {
+  requestId: string;
+  now?: string;
+  /** Where to store (default: the app's endpoints). Segment-only imports pass the segment's map. */
+  target?: Map<string, string>;
+}
+
+/**
+ * Inserts or updates one endpoint. Returns the stored JSON, or a reason when a quota refuses it.
+ * The record must already be valid (validateEndpoint).
+ */
+export function upsertEndpoint(
+  app: AppState,
+  id: string,
+  req: EndpointRecord,
+  ctx: UpsertContext,
+): { json: string } | { reason: string } {
+  const target = ctx.target ?? app.endpoints;
+  const now = ctx.now ?? nowIso();
+  const keys = attributeKeys(req);
+  let fresh = 0;
+  for (const k of keys) if (!app.attributeNames.has(k)) fresh++;
+  if (fresh > 0 && app.attributeNames.size + fresh > ENDPOINT_LIMITS.maxCustomAttributes) {
+    return {
+      reason: `the application would have more than ${ENDPOINT_LIMITS.maxCustomAttributes} custom attributes (Attributes, Metrics and User.UserAttributes together)`,
+    };
+  }
+  const existing = target.get(id);
+  let prev: Mutable | undefined;
+  let out: Mutable;
+  if (existing !== undefined) {
+    prev = JSON.parse(existing) as Mutable;
+    out = merge(prev, req);
+    if (req.EffectiveDate === undefined) out.EffectiveDate = now;
+  } else {
+    out = create(app.app.Id, id, req, now);
+  }
+  if (out.RequestId === undefined || (req.RequestId === undefined && existing !== undefined))
+    out.RequestId = ctx.requestId;
+  const newUser = out.User?.UserId;
+  const oldUser = prev?.User?.UserId;
+  if (target === app.endpoints && newUser !== undefined && newUser !== oldUser) {
+    const ids = app.users.get(newUser);
+    if (ids && ids.length >= ENDPOINT_LIMITS.maxEndpointsPerUser) {
+      return {
+        reason: `User.UserId already has ${ENDPOINT_LIMITS.maxEndpointsPerUser} endpoints, the most one user may have`,
+      };
+    }
+    if (ids) ids.push(id);
+    else app.users.set(newUser, [id]);
+    if (oldUser !== undefined) removeUserLink(app, oldUser, id);
+  }
+  for (const k of keys) app.attributeNames.add(k);
+  const json = JSON.stringify(out);
+  target.set(id, json);
+  return { json };
+}
+
+function removeUserLink(app: AppState, userId: string, id: string): void {
+  const ids = app.users.get(userId);
+  if (!ids) return;
+  const i = ids.indexOf(id);
+  if (i >= 0) ids.splice(i, 1);
+  if (ids.length === 0) app.users.delete(userId);
+}
+
+/** Deletes one endpoint; returns its JSON or undefined when absent. */
+export function deleteEndpoint(app: AppState, id: string): string | undefined {
+  const json = app.endpoints.get(id);
+  if (json === undefined) return undefined;
+  app.endpoints.delete(id);
+  const userId = (JSON.parse(json) as EndpointResponse).User?.UserId;
+  if (userId !== undefined) removeUserLink(app, userId, id);
+  return json;
+}
+
+/** Rebuilds the user index and attribute names after loading endpoints from disk. */
+export function indexEndpoint(app: AppState, id: string, json: string): void {
+  const e = JSON.parse(json) as EndpointResponse;
+  const userId = e.User?.UserId;
+  if (userId !== undefined) {
+    const ids = app.users.get(userId);
+    if (ids) ids.push(id);
+    else app.users.set(userId, [id]);
+  }
+  for (const k of attributeKeys(e)) app.attributeNames.add(k);
+}

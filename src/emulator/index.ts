@@ -1,0 +1,55 @@
+/**
+ * The Pinpoint emulator: `startEmulator(options)` serves Pinpoint's REST API (the operations listed
+ * in docs/emulator.md) on 127.0.0.1, running import and export jobs over real S3.
+ */
+import type { AddressInfo } from 'node:net';
+import { EmulatorCore } from './core';
+import { initCounters } from './job-progress';
+import { JobEngine } from './job-engine';
+import type { EmulatorOptions, RunningEmulator } from './options';
+import { makeS3Client } from './s3-io';
+import { createEmulatorServer } from './server';
+
+export type { EmulatorOptions, EmulatorS3Options, Pace, RunningEmulator } from './options';
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const s3 = makeS3Client(options.s3);
+  const core = new EmulatorCore(options, s3);
+  const resumable = await core.load();
+  const engine = new JobEngine(core);
+  // Jobs that were running when the emulator stopped start over (imports are idempotent upserts:
+  // records without an Id get ids derived from job, file and line; exports rewrite the same keys).
+  for (const job of resumable) {
+    job.response.JobStatus = 'CREATED';
+    delete job.response.CompletionDate;
+    initCounters(job, 0);
+    const found = core.findJob(job.response.Id);
+    if (found) engine.start(found.app, job);
+  }
+  const server = createEmulatorServer(core, engine);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        await engine.close();
+        await core.persistence?.close();
+        s3.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** Options of the Pinpoint emulator (see docs/emulator.md). */
+export type Pace = 'instant' | 'fast' | 'realistic';
+
+export interface EmulatorS3Options {
+  endpoint?: string;
+  region: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  s3: EmulatorS3Options;
+  /** Keep state here (atomic writes) so it survives a restart; in memory only when absent. */
+  dataDir?: string;
+  /** How fast job statuses move. Default 'fast'. */
+  pace?: Pace;
+  /** The account's concurrent import limit; further jobs wait in PENDING_JOB. Default 2. */
+  maxConcurrentImports?: number;
+  /** Per-import-job size limit in bytes. Default 1 GiB. */
+  maxImportJobBytes?: number;
+  /** Endpoints per exported object (piece). Default 100,000. */
+  exportPieceSize?: number;
+  /** Region and account in ARNs. Defaults us-east-1 / 123456789012. */
+  region?: string;
+  accountId?: string;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  maxConcurrentImports: 2,
+  maxImportJobBytes: 1024 * 1024 * 1024,
+  exportPieceSize: 100_000,
+  pace: 'fast' as Pace,
+  accountId: '123456789012',
+};
+
+/** Delay between two status steps of a job. */
+export function stepDelayMs(pace: Pace): number {
+  return pace === 'instant' ? 0 : pace === 'fast' ? 50 : 2_000;
+}

@@ -1,0 +1,46 @@
+import type { AppRecord } from '../state';
+import { page } from './paging';
+import type { Route } from './types';
+import { requireString, tags } from './validate-request';
+
+function appResponse(a: AppRecord): AppRecord {
+  return { ...a, tags: a.tags ?? {} };
+}
+
+export const appRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/apps',
+    operation: 'CreateApp',
+    async handler({ core, body }) {
+      const b = await body();
+      const name = requireString(b, 'Name');
+      return { status: 201, body: appResponse(core.createApp(name, tags(b))) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/apps',
+    operation: 'GetApps',
+    handler({ core, query }) {
+      const apps = [...core.state.apps.values()].map((a) => appResponse(a.app));
+      return { status: 200, body: page(apps, query) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/apps/:appId',
+    operation: 'GetApp',
+    handler({ core, params }) {
+      return { status: 200, body: appResponse(core.app(params.appId ?? '').app) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/apps/:appId',
+    operation: 'DeleteApp',
+    async handler({ core, params }) {
+      return { status: 200, body: appResponse(await core.deleteApp(params.appId ?? '')) };
+    },
+  },
+];
