@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI from source through tsx, so `npx audienceflow` works right after
-// `npm install` with no build step.
+// `npm install` with no build step: tsx's require() hook, plus its ESM hook so that dynamic
+// import() of .ts files works too (the equivalent of `node --import tsx`, from inside the script).
+const { register } = require('node:module');
+const { pathToFileURL } = require('node:url');
+register(pathToFileURL(require.resolve('tsx/esm')), { data: { active: true } });
 require('tsx/cjs');
 require('../src/cli/main.ts');

@@ -58,6 +58,9 @@ export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
   }
 }
 
+/** Thrown from a `waitUntil` check to stop waiting at once (e.g. the process died). */
+export class GaveUp extends Error {}
+
 /** Polls `check` until it returns true; throws `${what} not ready after Ns` otherwise. */
 export async function waitUntil(
   check: () => Promise<boolean>,
@@ -65,13 +68,19 @@ export async function waitUntil(
   { timeoutMs = 60_000, intervalMs = 200, logFile }: { timeoutMs?: number; intervalMs?: number; logFile?: string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const tail = (): string =>
+    logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    const ok = await check().catch((err: unknown) => {
+      if (err instanceof GaveUp)
+        throw new Error(`${what}: ${err.message}${tail() ? `; last log lines:\n${tail()}` : ''}`);
+      return false;
+    });
+    if (ok) return;
     await sleep(intervalMs);
   }
-  const tail =
-    logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+  const last = tail();
   throw new Error(
-    `${what} not ready after ${Math.round(timeoutMs / 1000)} s${tail ? `; last log lines:\n${tail}` : ''}`,
+    `${what} not ready after ${Math.round(timeoutMs / 1000)} s${last ? `; last log lines:\n${last}` : ''}`,
   );
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { spawnLogged, waitUntil } from './processes';
+import { GaveUp, spawnLogged, waitUntil } from './processes';
 
 export interface WeedPorts {
   s3: number;
@@ -71,6 +71,7 @@ export async function startWeed(opts: {
   ports: WeedPorts;
   logFile: string;
   detached?: boolean;
+  onSpawn?: (pid: number | undefined) => void;
 }): Promise<StartedWeed> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const child = spawnLogged(opts.binary, weedArgs(opts.dataDir, opts.ports), {
@@ -78,12 +79,13 @@ export async function startWeed(opts: {
     detached: opts.detached,
     env: { ...process.env, ...WEED_ENV },
   });
+  opts.onSpawn?.(child.pid);
   const endpoint = s3Endpoint(opts.ports.s3);
   let exited = false;
   child.once('exit', () => (exited = true));
   await waitUntil(
     async () => {
-      if (exited) throw new Error('weed exited');
+      if (exited) throw new GaveUp('weed exited');
       return s3Healthy(endpoint);
     },
     `SeaweedFS S3 on ${endpoint}`,
@@ -128,7 +130,7 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<vo
   const probe = { Bucket: bucket, Key: '.audienceflow-bucket-ready' };
   await waitUntil(
     async () => {
-      await client.send(new PutObjectCommand({ ...probe, Body: '' }));
+      await client.send(new PutObjectCommand({ ...probe, Body: 'ready' }));
       return true;
     },
     `bucket ${bucket} writable`,

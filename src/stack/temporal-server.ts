@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
-import { spawnLogged, waitUntil } from './processes';
+import { GaveUp, spawnLogged, waitUntil } from './processes';
 
 export interface TemporalDevOptions {
   binary: string;
@@ -12,9 +12,11 @@ export interface TemporalDevOptions {
   namespace: string;
   logFile: string;
   detached?: boolean;
+  /** Called with the pid right after spawning, before waiting for health (so it can be recorded). */
+  onSpawn?: (pid: number | undefined) => void;
 }
 
-export function temporalDevArgs(o: Omit<TemporalDevOptions, 'binary' | 'logFile' | 'detached'>): string[] {
+export function temporalDevArgs(o: Pick<TemporalDevOptions, 'port' | 'uiPort' | 'dbFile' | 'namespace'>): string[] {
   const args = [
     'server',
     'start-dev',
@@ -47,11 +49,12 @@ export async function temporalHealthy(address: string): Promise<boolean> {
 
 export async function startTemporalDev(o: TemporalDevOptions): Promise<ChildProcess> {
   const child = spawnLogged(o.binary, temporalDevArgs(o), { logFile: o.logFile, detached: o.detached });
+  o.onSpawn?.(child.pid);
   let exited = false;
   child.once('exit', () => (exited = true));
   await waitUntil(
     async () => {
-      if (exited) throw new Error('temporal exited');
+      if (exited) throw new GaveUp('temporal exited');
       return temporalHealthy(`127.0.0.1:${o.port}`);
     },
     `Temporal dev server on 127.0.0.1:${o.port}`,

@@ -1,0 +1,304 @@
+/**
+ * The local stack: the Temporal dev server, a SeaweedFS S3 server and the Pinpoint emulator,
+ * as background processes whose pids, logs and data live in the state folder (.audienceflow/).
+ * `stackUp` is idempotent (a running, healthy part is left alone), `stackDown` stops exactly
+ * the recorded pids.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
+import { isListening, isPortFree } from './ports';
+import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
+import { ensureBucket, localS3Client, s3Endpoint, s3Healthy, startWeed, weedPortsFor } from './s3-server';
+import { readState, writeState } from './stack-state';
+import type { PartName, PartRecord, StackState } from './stack-state';
+import { startTemporalDev, temporalHealthy } from './temporal-server';
+import { requireTool } from './tools';
+
+export const DEMO_ROLE_ARN = 'arn:aws:iam::123456789012:role/audienceflow';
+
+export interface StackOptions {
+  temporalPort: number;
+  uiPort: number;
+  s3Port: number;
+  emulatorPort: number;
+  bucket: string;
+  pace: 'instant' | 'fast' | 'realistic';
+  namespace: string;
+}
+
+export const DEFAULT_STACK_OPTIONS: StackOptions = {
+  temporalPort: 7233,
+  uiPort: 8233,
+  s3Port: 8333,
+  emulatorPort: 8787,
+  bucket: 'audienceflow-local',
+  pace: 'fast',
+  namespace: 'default',
+};
+
+export interface PartStatus {
+  part: PartName;
+  pid?: number;
+  running: boolean;
+  healthy: boolean;
+  address: string;
+}
+
+const LABEL: Record<PartName, string> = {
+  temporal: 'Temporal dev server',
+  s3: 'S3 (SeaweedFS)',
+  emulator: 'Pinpoint emulator',
+};
+
+function partAddress(part: PartName, port: number): string {
+  return part === 'temporal' ? `127.0.0.1:${port}` : `http://127.0.0.1:${port}`;
+}
+
+async function emulatorHealthy(url: string): Promise<boolean> {
+  // Any HTTP answer means the server is up (unsigned requests are refused with 403, as AWS does).
+  const res = await fetch(`${url}/v1/apps`, { signal: AbortSignal.timeout(2_000) });
+  return res.status > 0;
+}
+
+async function healthy(part: PartName, port: number): Promise<boolean> {
+  try {
+    if (part === 'temporal') return await temporalHealthy(partAddress(part, port));
+    if (part === 's3') return await s3Healthy(s3Endpoint(port));
+    return await emulatorHealthy(partAddress(part, port));
+  } catch {
+    return false;
+  }
+}
+
+async function assertPortsFree(ports: Array<[number, string]>): Promise<void> {
+  for (const [port, what] of ports) {
+    if (!(await isPortFree(port))) {
+      throw new Error(`port ${port} (${what}) is in use by another process: stop that process or choose another port`);
+    }
+  }
+}
+
+function logFileFor(part: PartName): string {
+  const dir = path.join(stateDir(), 'logs');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${part}.log`);
+}
+
+function record(pid: number | undefined, port: number, ports: number[], logFile: string): PartRecord {
+  if (!pid) throw new Error('process did not start');
+  return { pid, port, ports, logFile, startedAt: new Date().toISOString() };
+}
+
+/** A recorded part that is alive: wait for it to be healthy rather than start a twin. */
+async function adoptRunning(part: PartName, rec: PartRecord | undefined, log: (l: string) => void): Promise<boolean> {
+  if (!rec || !isAlive(rec.pid)) return false;
+  await waitUntil(() => healthy(part, rec.port), LABEL[part], { timeoutMs: 60_000, logFile: rec.logFile });
+  log(`${LABEL[part].padEnd(20)} already running (pid ${rec.pid})`);
+  return true;
+}
+
+async function upTemporal(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
+  if (await adoptRunning('temporal', state.parts.temporal, log)) return;
+  await assertPortsFree([
+    [o.temporalPort, 'Temporal gRPC, --temporal-port'],
+    [o.uiPort, 'Temporal Web UI, --ui-port'],
+  ]);
+  const logFile = logFileFor('temporal');
+  const binary = requireTool('temporal');
+  const dataDir = path.join(stateDir(), 'temporal');
+  fs.mkdirSync(dataDir, { recursive: true });
+  await startTemporalDev({
+    binary,
+    port: o.temporalPort,
+    uiPort: o.uiPort,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    namespace: o.namespace,
+    logFile,
+    detached: true,
+    onSpawn: (pid) => {
+      state.parts.temporal = record(pid, o.temporalPort, [o.temporalPort, o.uiPort], logFile);
+      state.uiPort = o.uiPort;
+      writeState(state);
+    },
+  });
+  log(`${LABEL.temporal.padEnd(20)} started on 127.0.0.1:${o.temporalPort} (pid ${state.parts.temporal?.pid ?? '?'})`);
+}
+
+async function upS3(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
+  if (!(await adoptRunning('s3', state.parts.s3, log))) {
+    const ports = weedPortsFor(o.s3Port);
+    const all = [ports.s3, ports.master, ports.volume, ports.filer];
+    await assertPortsFree(
+      all.flatMap((p): Array<[number, string]> => [
+        [p, `SeaweedFS, derived from --s3-port ${o.s3Port}`],
+        [p + 10_000, `SeaweedFS gRPC, derived from --s3-port ${o.s3Port}`],
+      ]),
+    );
+    const logFile = logFileFor('s3');
+    await startWeed({
+      binary: requireTool('weed'),
+      dataDir: path.join(stateDir(), 's3'),
+      ports,
+      logFile,
+      detached: true,
+      onSpawn: (pid) => {
+        state.parts.s3 = record(
+          pid,
+          o.s3Port,
+          all.flatMap((p) => [p, p + 10_000]),
+          logFile,
+        );
+        writeState(state);
+      },
+    });
+    log(`${LABEL.s3.padEnd(20)} started on ${s3Endpoint(o.s3Port)} (pid ${state.parts.s3?.pid ?? '?'})`);
+  }
+  const client = localS3Client(s3Endpoint(o.s3Port));
+  try {
+    await ensureBucket(client, o.bucket);
+  } finally {
+    client.destroy();
+  }
+  state.bucket = o.bucket;
+  writeState(state);
+}
+
+async function upEmulator(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
+  if (await adoptRunning('emulator', state.parts.emulator, log)) return;
+  await assertPortsFree([[o.emulatorPort, 'Pinpoint emulator, --emulator-port']]);
+  const logFile = logFileFor('emulator');
+  const child = spawnLogged(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, 'bin', 'audienceflow.js'),
+      'emulator',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(o.emulatorPort),
+      '--s3-endpoint',
+      s3Endpoint(o.s3Port),
+      '--data-dir',
+      path.join(stateDir(), 'emulator'),
+      '--pace',
+      o.pace,
+    ],
+    {
+      logFile,
+      detached: true,
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    },
+  );
+  state.parts.emulator = record(child.pid, o.emulatorPort, [o.emulatorPort], logFile);
+  writeState(state);
+  await waitUntil(
+    async () => {
+      if (!isAlive(child.pid ?? 0)) throw new GaveUp('the emulator exited');
+      return (await isListening(o.emulatorPort)) && healthy('emulator', o.emulatorPort);
+    },
+    LABEL.emulator,
+    { timeoutMs: 60_000, logFile },
+  );
+  log(`${LABEL.emulator.padEnd(20)} started on ${partAddress('emulator', o.emulatorPort)} (pid ${child.pid ?? '?'})`);
+}
+
+export function stackEnv(o: StackOptions): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: `127.0.0.1:${o.temporalPort}`,
+    TEMPORAL_NAMESPACE: o.namespace,
+    AWS_ENDPOINT_URL_S3: s3Endpoint(o.s3Port),
+    AWS_ENDPOINT_URL_PINPOINT: partAddress('emulator', o.emulatorPort),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${o.uiPort}`,
+    AUDIENCEFLOW_BUCKET: o.bucket,
+    AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
+  };
+}
+
+function writeEnvFile(env: Record<string, string>): string {
+  const file = stackEnvFile();
+  const lines = [
+    '# Written by `audienceflow stack up`: the local stack. Read by the worker and every CLI command;',
+    '# variables set in the environment win. Removed by `audienceflow stack down`.',
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+  ];
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+export interface StackUpResult {
+  envFile: string;
+  env: Record<string, string>;
+  uiUrl: string;
+}
+
+export async function stackUp(
+  options: Partial<StackOptions> = {},
+  log: (line: string) => void = () => undefined,
+): Promise<StackUpResult> {
+  const o = { ...DEFAULT_STACK_OPTIONS, ...options };
+  fs.mkdirSync(stateDir(), { recursive: true });
+  const state = readState();
+  // The S3 server first: the emulator needs it. Temporal starts alongside.
+  await Promise.all([upTemporal(o, state, log), upS3(o, state, log)]);
+  await upEmulator(o, state, log);
+  const env = stackEnv({ ...o, uiPort: state.uiPort ?? o.uiPort });
+  const envFile = writeEnvFile(env);
+  return { envFile, env, uiUrl: env.AUDIENCEFLOW_UI_URL ?? '' };
+}
+
+export async function stackStatus(): Promise<PartStatus[]> {
+  const state = readState();
+  const out: PartStatus[] = [];
+  for (const part of ['temporal', 's3', 'emulator'] as PartName[]) {
+    const rec = state.parts[part];
+    const running = rec ? isAlive(rec.pid) : false;
+    out.push({
+      part,
+      pid: rec?.pid,
+      running,
+      healthy: running && rec ? await healthy(part, rec.port) : false,
+      address: rec ? partAddress(part, rec.port) : '-',
+    });
+  }
+  return out;
+}
+
+/** Stops exactly the processes `up` recorded; data stays unless `purge`. */
+export async function stackDown(
+  { purge = false }: { purge?: boolean } = {},
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
+  const state = readState();
+  for (const part of ['emulator', 'temporal', 's3'] as PartName[]) {
+    const rec = state.parts[part];
+    if (!rec) continue;
+    if (isAlive(rec.pid)) {
+      await stopPid(rec.pid, 15_000);
+      log(`${LABEL[part].padEnd(20)} stopped (pid ${rec.pid})`);
+    } else {
+      log(`${LABEL[part].padEnd(20)} was not running`);
+    }
+    delete state.parts[part];
+    writeState(state);
+  }
+  fs.rmSync(stackEnvFile(), { force: true });
+  if (purge) {
+    for (const dir of ['temporal', 's3', 'emulator'])
+      fs.rmSync(path.join(stateDir(), dir), { recursive: true, force: true });
+    log('data removed');
+  }
+}
+
+export { LABEL as PART_LABELS };
