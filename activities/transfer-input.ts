@@ -36,7 +36,9 @@ export const syncInputSchema = z
     dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
     maxParallelTransfers: count('maxParallelTransfers', 64).optional(),
     transferBatchSize: count('transferBatchSize', 1000).optional(),
-    maxJobBytes: maxJobBytes.optional(),
+    maxJobBytes: maxJobBytes
+      .min(16 * 1024, { error: 'maxJobBytes must be at least 16384 bytes (one endpoint may be 15 KB)' })
+      .optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     reportUrl: reportUrl.optional(),
     poll: pollPolicy.optional(),

@@ -50,6 +50,8 @@ export interface WriteSyncReportInput {
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
+/** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
+export const MIN_PART_BYTES = 16 * 1024;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -108,9 +110,9 @@ export function createTransferActivities({ s3 }: TransferDeps) {
     const transform = compileOrFail(input.transform);
     const { bucket, prefix } = input.output;
     checkPrefix(prefix, 'output prefix');
-    if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < 64 * 1024) {
+    if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < MIN_PART_BYTES) {
       throw badInput(
-        `maxPartBytes ${input.maxPartBytes} is too small; use at least 65536 (Pinpoint allows 1 GB per job)`,
+        `maxPartBytes ${input.maxPartBytes} is too small; use at least ${MIN_PART_BYTES} (one endpoint may be 15 KB; Pinpoint allows 1 GiB per job)`,
       );
     }
     const sourceKey = input.source.key;

@@ -8,7 +8,8 @@ import type {
   TransferPieceResult,
   TransformSpec,
 } from '../src/contracts';
-import { calls, cleanup, longRunning } from './helpers/activity-proxies';
+import { cleanup, longRunning } from './helpers/activity-proxies';
+import { quick } from './sync-activities';
 import { runFailure } from './helpers/failures';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
@@ -79,7 +80,7 @@ export async function syncTransferBatch(input: TransferBatchInput): Promise<Tran
 export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   const { workflowId, runId } = workflowInfo();
   const t = new PipelineTracker('sync', { provider: raw.provider, applicationId: raw.sourceApplicationId });
-  const input = await calls.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [
+  const input = await quick.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [
     raw,
   ]);
   const limits = syncLimits(input);
@@ -124,7 +125,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   try {
     // 1. Export the source application under this run's prefix.
     t.phase('creating-job', 'export');
-    const created = await calls.createOrAdoptExportJob.executeWithOptions(
+    const created = await quick.createOrAdoptExportJob.executeWithOptions(
       { summary: `create export job of app ${input.sourceApplicationId}` },
       [
         {
@@ -162,7 +163,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
 
     // 2. List the pieces and transfer each one S3 → S3.
     t.phase('listing');
-    const listed = await calls.listObjects.executeWithOptions({ summary: `list exported pieces under ${exportUrl}` }, [
+    const listed = await quick.listObjects.executeWithOptions({ summary: `list exported pieces under ${exportUrl}` }, [
       { bucket: run.bucket, prefix: `${run.key}export/`, suffix: '.gz' },
     ]);
     const pieces = listed.objects.map((o: S3ObjectRef, index: number) => ({ index, key: o.key, size: o.size }));
@@ -213,14 +214,14 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       const prefixes =
         groups.length === 1
           ? [`${run.key}parts/`]
-          : await calls.stageImportJobs.executeWithOptions(
+          : await longRunning.stageImportJobs.executeWithOptions(
               { summary: `group parts into ${groups.length} import jobs` },
               [{ bucket: run.bucket, prefix: run.key, groups: groups.map((g) => g.map((p) => p.key)) }],
             );
       t.phase('waiting', `${prefixes.length} import job(s)`);
       const finished = await slidingWindow(prefixes, limits.maxConcurrentJobs, async (prefix, i) => {
         const s3Url = formatS3Url({ bucket: run.bucket, key: prefix });
-        const job = await calls.createOrAdoptImportJob.executeWithOptions(
+        const job = await quick.createOrAdoptImportJob.executeWithOptions(
           { summary: `create import job ${i + 1}/${prefixes.length} into app ${input.targetApplicationId}` },
           [
             {
@@ -262,7 +263,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     const importReportUrls: string[] = [];
     if (importJobs.length > 0) {
       const location = formatS3Url({ bucket: run.bucket, key: `${run.key}import-failures.json` });
-      const written = await calls.writeFailureReport.executeWithOptions(
+      const written = await quick.writeFailureReport.executeWithOptions(
         { summary: "collect the import jobs' failures" },
         [
           {
@@ -280,7 +281,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     const failedJobs = importJobs.filter((j) => j.state !== 'SUCCEEDED');
     const status = failedJobs.length > 0 ? 'FAILED' : 'COMPLETED';
     const counts = syncCounts(totals, imported());
-    reportLocation = await calls.writeSyncReport.executeWithOptions({ summary: 'write the sync report' }, [
+    reportLocation = await longRunning.writeSyncReport.executeWithOptions({ summary: 'write the sync report' }, [
       {
         location: input.reportUrl ?? formatS3Url({ bucket: run.bucket, key: `${run.key}report.json` }),
         summary: {

@@ -1,9 +1,11 @@
 /**
  * A deterministic generator of realistic Pinpoint endpoints for the demo, tests and benchmarks:
  * every channel type, addresses that fit the channel, attributes, metrics, user attributes,
- * location and demographics, some opted out (OptOut ALL), some inactive, and a few invalid ones
- * (a push endpoint whose device token was never registered: no Address — a source application
- * keeps it, an import into another application rejects it as a new endpoint without Address).
+ * location and demographics, some opted out (OptOut ALL), some inactive, and a few invalid ones:
+ * push endpoints whose device token was cleared after they were created (Address ""). The source
+ * application keeps such an endpoint (an update may clear the address of an existing endpoint),
+ * but it cannot be imported into another application, where it would be a new endpoint without
+ * an Address — the sync's validation rejects it.
  *
  * The same seed and index always give the same endpoint.
  */
@@ -11,7 +13,7 @@ import type { EndpointBatchItem } from '@aws-sdk/client-pinpoint';
 
 export interface GeneratorOptions {
   seed?: number;
-  /** Every n-th endpoint has no Address (invalid for an import). Default 997; 0 for none. */
+  /** Every n-th endpoint has its Address cleared (invalid for an import). Default 997; 0 for none. */
   invalidEvery?: number;
   /** Share of endpoints with OptOut ALL. Default 0.08. */
   optedOutShare?: number;
@@ -37,8 +39,32 @@ const CHANNELS = [
 /** Most audiences are mostly e-mail and SMS. */
 const CHANNEL_WEIGHTS = [40, 20, 4, 6, 8, 8, 2, 2, 1, 2, 1, 4, 2];
 
-const FIRST = ['ada', 'alan', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'donald', 'frances', 'edsger', 'radia', 'john'];
-const LAST = ['lovelace', 'turing', 'hopper', 'torvalds', 'hamilton', 'thompson', 'liskov', 'knuth', 'allen', 'dijkstra'];
+const FIRST = [
+  'ada',
+  'alan',
+  'grace',
+  'linus',
+  'margaret',
+  'ken',
+  'barbara',
+  'donald',
+  'frances',
+  'edsger',
+  'radia',
+  'john',
+];
+const LAST = [
+  'lovelace',
+  'turing',
+  'hopper',
+  'torvalds',
+  'hamilton',
+  'thompson',
+  'liskov',
+  'knuth',
+  'allen',
+  'dijkstra',
+];
 const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example', 'corp.example'];
 const CITIES: [string, string, string, number, number][] = [
   ['Seattle', 'US', 'WA', 47.61, -122.33],
@@ -83,7 +109,10 @@ function weighted<T>(rand: () => number, items: readonly T[], weights: readonly 
 
 function hex(rand: () => number, n: number): string {
   let s = '';
-  while (s.length < n) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
+  while (s.length < n)
+    s += Math.floor(rand() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s.slice(0, n);
 }
 
@@ -114,13 +143,12 @@ export function generateEndpoint(index: number, opts: GeneratorOptions = {}): En
   const first = pick(rand, FIRST);
   const last = pick(rand, LAST);
   const [city, country, region, lat, lon] = pick(rand, CITIES);
-  const invalidEvery = opts.invalidEvery ?? 997;
-  const invalid = invalidEvery > 0 && index % invalidEvery === invalidEvery - 1;
+  const invalid = isInvalidEndpoint(index, opts);
   const interests = INTERESTS.filter(() => rand() < 0.25);
   const endpoint: EndpointBatchItem = {
     Id: `ep-${String(index).padStart(8, '0')}`,
     ChannelType: invalid ? 'APNS' : channel,
-    Address: invalid ? undefined : address(rand, channel, first, last, index),
+    Address: invalid ? '' : address(rand, channel, first, last, index),
     EndpointStatus: rand() < (opts.inactiveShare ?? 0.05) ? 'INACTIVE' : 'ACTIVE',
     OptOut: rand() < (opts.optedOutShare ?? 0.08) ? 'ALL' : 'NONE',
     EffectiveDate: new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 300) * 86_400_000).toISOString(),
@@ -153,8 +181,27 @@ export function generateEndpoint(index: number, opts: GeneratorOptions = {}): En
       UserAttributes: { first_name: [first], last_name: [last], tier: [pick(rand, ['bronze', 'silver', 'gold'])] },
     },
   };
-  if (endpoint.Address === undefined) delete endpoint.Address;
   return endpoint;
+}
+
+/** Whether endpoint `index` is one of the invalid ones (its Address cleared). */
+export function isInvalidEndpoint(index: number, opts: GeneratorOptions = {}): boolean {
+  const every = opts.invalidEvery ?? 997;
+  return every > 0 && index % every === every - 1;
+}
+
+/**
+ * The UpdateEndpointsBatch items that produce endpoint `index` in an application: one item, or for
+ * an invalid endpoint two — created with a device token, then the token cleared (Address "").
+ */
+export function seedingItems(
+  index: number,
+  opts: GeneratorOptions = {},
+): { create: EndpointBatchItem; update?: EndpointBatchItem } {
+  const endpoint = generateEndpoint(index, opts);
+  if (!isInvalidEndpoint(index, opts)) return { create: endpoint };
+  const token = `${String(index).padStart(8, '0')}`.repeat(8);
+  return { create: { ...endpoint, Address: token }, update: { Id: endpoint.Id, Address: '' } };
 }
 
 /** Endpoints [from, to). */

@@ -70,7 +70,7 @@ test('converts, transforms, validates and writes one import-ready part; rejected
   );
   const generated = Array.from({ length: 2000 }, (_, i) => generateEndpoint(i));
   const optedOut = generated.filter((e) => e.OptOut === 'ALL').length;
-  const noAddress = generated.filter((e) => e.OptOut !== 'ALL' && e.Address === undefined).length;
+  const noAddress = generated.filter((e) => e.OptOut !== 'ALL' && e.Address === '').length;
   expect(noAddress).toBeGreaterThan(0);
   expect(result).toMatchObject({
     pieceIndex: 3,
