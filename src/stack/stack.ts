@@ -220,6 +220,8 @@ export function stackEnv(o: StackOptions): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'test',
     AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${o.uiPort}`,
     AUDIENCEFLOW_BUCKET: o.bucket,
+    /** Default --s3 of export, import staging and sync: every run writes under <this><workflowId>/<runId>/. */
+    AUDIENCEFLOW_S3_URL: `s3://${o.bucket}/audienceflow/`,
     AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
   };
 }
