@@ -14,7 +14,12 @@ import { PipelineTracker } from './helpers/tracker';
 export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   const { workflowId, runId } = workflowInfo();
   const t = new PipelineTracker('export', { provider: raw.provider, applicationId: raw.applicationId });
-  const input = await calls.checkExportInput.executeWithOptions({ summary: 'validate the export input' }, [raw]);
+  const input = await calls.checkExportInput
+    .executeWithOptions({ summary: 'validate the export input' }, [raw])
+    .catch((err: unknown) => {
+      t.finish('FAILED');
+      throw runFailure(err);
+    });
   const poll = resolvePollPolicy(input.poll);
   const base = parseS3Url(input.s3Url, 'export S3 URL');
   const out = runPrefix(base, workflowId, runId);

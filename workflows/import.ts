@@ -25,7 +25,12 @@ interface ImportTarget {
 export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const { workflowId, runId } = workflowInfo();
   const t = new PipelineTracker('import', { provider: raw.provider, applicationId: raw.applicationId });
-  const input = await calls.checkImportInput.executeWithOptions({ summary: 'validate the import input' }, [raw]);
+  const input = await calls.checkImportInput
+    .executeWithOptions({ summary: 'validate the import input' }, [raw])
+    .catch((err: unknown) => {
+      t.finish('FAILED');
+      throw runFailure(err);
+    });
   const poll = resolvePollPolicy(input.poll);
   const staging = input.stagingUrl
     ? runPrefix(parseS3Url(input.stagingUrl, 'staging S3 URL'), workflowId, runId)
