@@ -7,10 +7,10 @@
 import {
   CreateAppCommand,
   CreateImportJobCommand,
-  GetImportJobCommand,
-  PinpointClient,
+  GetImportJobCommand
 } from '@aws-sdk/client-pinpoint';
-import type { EndpointBatchItem } from '@aws-sdk/client-pinpoint';
+import type { EndpointBatchItem ,
+  PinpointClient} from '@aws-sdk/client-pinpoint';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
