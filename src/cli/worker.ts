@@ -1,5 +1,6 @@
 /** `audienceflow worker`: runs the Temporal worker that executes every pipeline's workflows and activities. */
 import type { Command } from 'commander';
+import type * as WorkerModule from '../worker';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -23,8 +24,10 @@ Examples:
   audienceflow --task-queue audienceflow-eu worker`,
     )
     .action(async () => {
-      // Loaded on demand: the worker pulls in the native runtime, which the other commands do not need.
-      const { runWorker } = await import('../worker');
+      // Loaded on demand: the worker pulls in the native runtime and the AWS SDK, which the other
+      // commands do not need. require() (not import()) so it loads through the same CJS hook as the rest.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runWorker } = require('../worker') as typeof WorkerModule;
       await runWorker();
     });
 }

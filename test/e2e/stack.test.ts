@@ -1,0 +1,147 @@
+/**
+ * `audienceflow stack up | status | down` as a user runs them: real processes in the
+ * background, a workflow started against the stack, no twins on a second `up`, and nothing of
+ * ours left running after `down`. Uses its own state folder and free ports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseEnvFile } from '../../src/config';
+import { freePort, isPortFree } from '../../src/stack/ports';
+import { isAlive } from '../../src/stack/processes';
+import type { StackState } from '../../src/stack/stack-state';
+import { runCli } from './cli-support';
+
+async function freeS3Port(): Promise<number> {
+  for (;;) {
+    const p = await freePort(40_000);
+    const all = [p, p + 1, p + 2, p + 1000].flatMap((x) => [x, x + 10_000]);
+    if ((await Promise.all(all.map((x) => isPortFree(x)))).every(Boolean)) return p;
+  }
+}
+
+describe('audienceflow stack', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AUDIENCEFLOW_HOME: home,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  let pids: number[] = [];
+
+  afterAll(async () => {
+    // Whatever happened above: stop what this test's stack recorded.
+    await runCli(['stack', 'down'], env, 60_000).catch(() => undefined);
+    for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('up → status → a workflow starts against it → up again (no twins) → down leaves nothing running', async () => {
+    const ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      s3: await freeS3Port(),
+      emulator: await freePort(),
+    };
+    const up = await runCli(
+      [
+        'stack',
+        'up',
+        '--temporal-port',
+        String(ports.temporal),
+        '--ui-port',
+        String(ports.ui),
+        '--s3-port',
+        String(ports.s3),
+        '--emulator-port',
+        String(ports.emulator),
+        '--pace',
+        'instant',
+      ],
+      env,
+      150_000,
+    );
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`Temporal UI: http://127.0.0.1:${ports.ui}`);
+
+    const state = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
+    pids = Object.values(state.parts).map((p) => p.pid);
+    expect(pids).toHaveLength(3);
+    for (const pid of pids) expect(isAlive(pid)).toBe(true);
+
+    const stackEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
+    expect(stackEnv).toMatchObject({
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
+      AWS_ENDPOINT_URL_PINPOINT: `http://127.0.0.1:${ports.emulator}`,
+    });
+
+    const status = await runCli(['stack', 'status', '--json'], env);
+    expect(status.code).toBe(0);
+    const parts = JSON.parse(status.stdout) as Array<{ part: string; healthy: boolean }>;
+    expect(parts.map((p) => [p.part, p.healthy])).toEqual([
+      ['temporal', true],
+      ['s3', true],
+      ['emulator', true],
+    ]);
+
+    // Nothing but the env file configures this CLI call: it starts a run on the stack's Temporal.
+    const started = await runCli(
+      ['export', '--app', '0123456789abcdef0123456789abcdef', '--workflow-id', 'stack-smoke', '--json'],
+      { ...env, AUDIENCEFLOW_TASK_QUEUE: 'stack-smoke-no-worker' },
+    );
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain('stack-smoke');
+    const listed = await runCli(['status', 'stack-smoke', '--json'], env);
+    expect(listed.stdout).toContain('RUNNING');
+
+    const again = await runCli(
+      [
+        'stack',
+        'up',
+        '--temporal-port',
+        String(ports.temporal),
+        '--ui-port',
+        String(ports.ui),
+        '--s3-port',
+        String(ports.s3),
+        '--emulator-port',
+        String(ports.emulator),
+      ],
+      env,
+      120_000,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout.match(/already running/g)).toHaveLength(3);
+    const state2 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
+    expect(Object.values(state2.parts).map((p) => p.pid)).toEqual(pids);
+
+    const down = await runCli(['stack', 'down'], env, 60_000);
+    expect(down.code).toBe(0);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    expect(fs.existsSync(path.join(home, 'stack.env'))).toBe(false);
+    const after = await runCli(['stack', 'status'], env);
+    expect(after.code).toBe(1);
+  });
+
+  it('refuses a port in use with a message naming the port and the flag', async () => {
+    const busy = await freePort();
+    const net = await import('node:net');
+    const server = net.createServer().listen(busy, '127.0.0.1');
+    try {
+      const res = await runCli(
+        ['stack', 'up', '--temporal-port', String(busy), '--ui-port', String(await freePort())],
+        {
+          ...env,
+          AUDIENCEFLOW_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-busy-')),
+        },
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use`);
+    } finally {
+      server.close();
+    }
+  });
+});
