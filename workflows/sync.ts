@@ -80,9 +80,13 @@ export async function syncTransferBatch(input: TransferBatchInput): Promise<Tran
 export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   const { workflowId, runId } = workflowInfo();
   const t = new PipelineTracker('sync', { provider: raw.provider, applicationId: raw.sourceApplicationId });
-  const input = await quick.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [
-    raw,
-  ]);
+  let input: SyncInput;
+  try {
+    input = await quick.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [raw]);
+  } catch (err) {
+    t.finish('FAILED');
+    throw runFailure(err);
+  }
   const limits = syncLimits(input);
   const poll = resolvePollPolicy(input.poll);
   const dryRun = input.dryRun === true;
