@@ -36,10 +36,15 @@ export function cliEnv(stack: TestStack, taskQueue: string, extra: Record<string
 }
 
 /** Runs the CLI to completion (killed after `timeoutMs`). stdout is a pipe, so it is not a TTY. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  cwd = PROJECT_ROOT,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: PROJECT_ROOT,
+      cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
