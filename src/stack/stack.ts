@@ -283,18 +283,20 @@ export async function stackDown(
   log: (line: string) => void = () => undefined,
 ): Promise<void> {
   const state = readState();
-  for (const part of ['emulator', 'temporal', 's3'] as PartName[]) {
-    const rec = state.parts[part];
-    if (!rec) continue;
-    if (isAlive(rec.pid)) {
-      await stopPid(rec.pid, 15_000);
-      log(`${LABEL[part].padEnd(20)} stopped (pid ${rec.pid})`);
-    } else {
-      log(`${LABEL[part].padEnd(20)} was not running`);
-    }
-    delete state.parts[part];
-    writeState(state);
-  }
+  await Promise.all(
+    (['emulator', 'temporal', 's3'] as PartName[]).map(async (part) => {
+      const rec = state.parts[part];
+      if (!rec) return;
+      if (isAlive(rec.pid)) {
+        await stopPid(rec.pid, 15_000);
+        log(`${LABEL[part].padEnd(20)} stopped (pid ${rec.pid})`);
+      } else {
+        log(`${LABEL[part].padEnd(20)} was not running`);
+      }
+      delete state.parts[part];
+    }),
+  );
+  writeState(state);
   fs.rmSync(stackEnvFile(), { force: true });
   if (purge) {
     for (const dir of ['temporal', 's3', 'emulator'])
