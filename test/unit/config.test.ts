@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { awsSettings, parseEnvFile, stackEnvFile } from '../../src/config';
+
+describe('config', () => {
+  it('parses KEY=VALUE env files, ignoring comments and blank lines', () => {
+    expect(parseEnvFile('# comment\nA=1\n\nB = x=y \nnot a pair\n')).toEqual({ A: '1', B: 'x=y' });
+  });
+
+  it('puts the stack env file under AUDIENCEFLOW_HOME when set', () => {
+    expect(stackEnvFile({ AUDIENCEFLOW_HOME: '/tmp/af' })).toBe(path.join('/tmp/af', 'stack.env'));
+  });
+
+  it('loads the stack env file without overriding variables already set', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-config-'));
+    fs.writeFileSync(path.join(home, 'stack.env'), 'AWS_ENDPOINT_URL_S3=http://127.0.0.1:1\nAWS_REGION=eu-west-1\n');
+    const env: NodeJS.ProcessEnv = { AUDIENCEFLOW_HOME: home, AWS_REGION: 'us-west-2' };
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('../../src/config') as typeof import('../../src/config');
+      const s = fresh.awsSettings(env);
+      expect(s.s3Endpoint).toBe('http://127.0.0.1:1');
+      expect(s.region).toBe('us-west-2');
+      expect(s.s3ForcePathStyle).toBe(true);
+    });
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('uses virtual-hosted S3 addressing for real AWS unless told otherwise', () => {
+    const base = { AUDIENCEFLOW_NO_STACK_ENV: '1' };
+    expect(awsSettings({ ...base }).s3ForcePathStyle).toBe(false);
+    expect(awsSettings({ ...base, AUDIENCEFLOW_S3_FORCE_PATH_STYLE: 'true' }).s3ForcePathStyle).toBe(true);
+    expect(
+      awsSettings({ ...base, AWS_ENDPOINT_URL_S3: 'http://x', AUDIENCEFLOW_S3_FORCE_PATH_STYLE: 'false' })
+        .s3ForcePathStyle,
+    ).toBe(false);
+  });
+});
