@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { awsSettings, parseEnvFile, stackEnvFile } from '../../src/config';
+import type * as Config from '../../src/config';
 
 describe('config', () => {
   it('parses KEY=VALUE env files, ignoring comments and blank lines', () => {
@@ -18,7 +19,7 @@ describe('config', () => {
     const env: NodeJS.ProcessEnv = { AUDIENCEFLOW_HOME: home, AWS_REGION: 'us-west-2' };
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require('../../src/config') as typeof import('../../src/config');
+      const fresh = require('../../src/config') as typeof Config;
       const s = fresh.awsSettings(env);
       expect(s.s3Endpoint).toBe('http://127.0.0.1:1');
       expect(s.region).toBe('us-west-2');
