@@ -32,7 +32,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node built-ins.',
+          })),
           patterns: [
             { group: ['@aws-sdk/*'], message: 'Workflows call AWS only through activities.' },
             { group: ['**/activities/*', '!**/activities/index'], message: 'Import activities as types only.' },
