@@ -15,7 +15,9 @@ export const appRoutes: Route[] = [
     async handler({ core, body }) {
       const b = await body();
       const name = requireString(b, 'Name');
-      return { status: 201, body: appResponse(core.createApp(name, tags(b))) };
+      const app = core.createApp(name, tags(b));
+      await core.touchMeta(true);
+      return { status: 201, body: appResponse(app) };
     },
   },
   {

@@ -42,6 +42,7 @@ export const endpointRoutes: Route[] = [
       const id = params.endpointId ?? '';
       const e = checkedEndpoint(app, id, await body(), '');
       store(core, app, id, e, requestId, '');
+      await core.flushEndpoints(app.app.Id);
       return accepted(requestId);
     },
   },
@@ -63,6 +64,7 @@ export const endpointRoutes: Route[] = [
         return { id, e: checkedEndpoint(app, id, rest, `Item[${i}]: `) };
       });
       checked.forEach(({ id, e }, i) => store(core, app, id, e, requestId, `Item[${i}]: `));
+      await core.flushEndpoints(app.app.Id);
       return accepted(requestId);
     },
   },
@@ -81,10 +83,11 @@ export const endpointRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/apps/:appId/endpoints/:endpointId',
     operation: 'DeleteEndpoint',
-    handler({ core, params }) {
+    async handler({ core, params }) {
       const app = core.app(params.appId ?? '');
       const json = core.removeEndpoint(app, params.endpointId ?? '');
       if (json === undefined) throw notFound(`endpoint ${params.endpointId}`);
+      await core.flushEndpoints(app.app.Id);
       return { status: 202, rawJson: json };
     },
   },
@@ -102,11 +105,12 @@ export const endpointRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/apps/:appId/users/:userId',
     operation: 'DeleteUserEndpoints',
-    handler({ core, params }) {
+    async handler({ core, params }) {
       const app = core.app(params.appId ?? '');
       const jsons = userEndpoints(app, params.userId ?? '')
         .map((id) => core.removeEndpoint(app, id))
         .filter((j): j is string => j !== undefined);
+      await core.flushEndpoints(app.app.Id);
       return { status: 202, rawJson: `{"Item":[${jsons.join(',')}]}` };
     },
   },

@@ -112,6 +112,7 @@ async function createImportJob({ core, params, body }: RouteContext) {
   const seg = importSegment(core, app, def, job.response.Id);
   if (seg) job.segmentVersion = def.DefineSegment && !segmentId ? 1 : (seg.response.Version ?? 0) + 1;
   core.addJob(app, 'IMPORT', job);
+  await core.touchMeta(true);
   return { status: 201, body: job.response };
 }
 
@@ -141,6 +142,7 @@ async function createExportJob({ core, params, body }: RouteContext) {
   }
   const job = newJob(core, app, 'EXPORT', def);
   core.addJob(app, 'EXPORT', job);
+  await core.touchMeta(true);
   return { status: 202, body: job.response };
 }
 

@@ -37,7 +37,7 @@ export const segmentRoutes: Route[] = [
       };
       if (b.SegmentGroups !== undefined) seg.response.SegmentGroups = b.SegmentGroups as SegmentGroupList;
       app.segments.set(id, seg);
-      void core.touchMeta();
+      await core.touchMeta(true);
       return { status: 201, body: seg.response };
     },
   },
