@@ -75,25 +75,31 @@ export async function watchRun(
   const out = opts.json ? process.stderr : process.stdout;
   const view = createProgressView(out);
   let settled: RunOutcome | Error | undefined;
-  const result = handle.result().then(
-    (report) => {
-      settled = outcomeFromReport(workflowId, report);
-    },
-    (err: unknown) => {
-      settled = outcomeFromError(workflowId, err) ?? (err instanceof Error ? err : new Error(String(err)));
-    },
-  );
+  // Aborted when the user stops watching, so the pending long poll does not hold the process.
+  const abort = new AbortController();
+  const result = c.client
+    .withAbortSignal(abort.signal, () => handle.result())
+    .then(
+      (report) => {
+        settled = outcomeFromReport(workflowId, report);
+      },
+      (err: unknown) => {
+        settled = outcomeFromError(workflowId, err) ?? (err instanceof Error ? err : new Error(String(err)));
+      },
+    );
   let detached = false;
   const onSigint = () => {
     detached = true;
   };
   process.once('SIGINT', onSigint);
   let warnedNoWorker = false;
+  let last: ProgressSnapshot = { phase: 'starting' };
   try {
     while (!settled && !detached) {
       try {
         const p = await fetchProgress(c, handle);
         if (settled) break;
+        last = p.snapshot;
         view.update(p.snapshot);
         if (p.queryError && !warnedNoWorker && p.snapshot.phase === 'starting') {
           warnedNoWorker = true;
@@ -110,15 +116,16 @@ export async function watchRun(
       while (!settled && !detached && Date.now() < until) await sleep(100);
     }
     if (settled) {
-      // One last look so the bar ends on the final numbers.
-      view.update({ phase: 'done' });
+      // The bar ends full, on the last numbers seen.
+      view.update({ ...last, phase: 'done', retrying: undefined });
     }
   } finally {
     view.stop();
     process.removeListener('SIGINT', onSigint);
   }
   if (detached && !settled) {
-    void result.catch(() => undefined);
+    abort.abort();
+    await result.catch(() => undefined);
     return 'detached';
   }
   await result;
