@@ -38,7 +38,7 @@ describe('audienceflow CLI: Ctrl-C, cancel and schedules against a real stack', 
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(
       'the export to be waiting on its job',
-      async () => (/\] waiting · job \w+/.test(out) ? true : undefined),
+      () => (/\] waiting · job \w+/.test(out) ? true : undefined),
       45_000,
     );
     child.kill('SIGINT');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ExportReport, ImportReport } from '../../src/contracts';
+import type { ExportReport } from '../../src/contracts';
 import { startStack } from '../harness';
 import type { TestStack } from '../harness';
 import type { CliWorker } from './cli-support';
