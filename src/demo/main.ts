@@ -1,0 +1,173 @@
+/**
+ * `npm run demo`: the whole sync on the local stack, in one command.
+ *
+ * 1. brings up the local stack (Temporal dev server, S3, the Pinpoint emulator; already running parts are reused);
+ * 2. seeds the source application with 10,000 generated endpoints (UpdateEndpointsBatch; a re-run upserts the same
+ *    ids, so nothing doubles);
+ * 3. runs a worker in this process and starts a sync with a transform into the target application;
+ * 4. shows progress, prints the report and the Temporal UI link of the run.
+ *
+ * Both applications are found by name, so a second run reuses them: the sync upserts by endpoint id and the target
+ * ends with the same number of endpoints. The stack keeps running afterwards (`audienceflow stack down` stops it).
+ * Options: --endpoints N (default 10000), --dry-run, and the ports of `audienceflow stack up` when the defaults are
+ * taken: --temporal-port, --ui-port, --s3-port, --emulator-port.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { awsSettings, temporalSettings } from '../config';
+import type { SyncInput, TransformSpec } from '../contracts';
+import { connectClient, workflowUiUrl } from '../cli/client';
+import { syncMetadata } from '../cli/start-metadata';
+import { printOutcome, watchRun } from '../cli/watch';
+import { createPinpointClient } from '../providers/pinpoint/client';
+import { DEMO_ROLE_ARN, stackUp } from '../stack/stack';
+import type { StackOptions } from '../stack/stack';
+import { createWorker } from '../worker';
+import { createS3Client } from '../providers/s3-client';
+import { syncEndpoints } from '../../workflows';
+import { DEMO_SOURCE_APP, DEMO_TARGET_APP, findOrCreateApp } from './demo-apps';
+import { seedEndpoints } from './seed-endpoints';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The demo's transform: drop opted-out endpoints, tidy attributes, tag where they came from. */
+export const DEMO_TRANSFORM: TransformSpec = {
+  dropOptedOut: true,
+  excludeAttributes: ['interests'],
+  renameAttributes: { plan: 'subscription_plan' },
+  set: { 'Attributes.imported_by': 'audienceflow-demo' },
+};
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function portArg(name: string): number | undefined {
+  const raw = argValue(name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`${name} "${raw}" is not a port; pass 1-65535`);
+  return n;
+}
+
+function stackOptionsFromArgs(): Partial<StackOptions> {
+  const o: Partial<StackOptions> = {};
+  const t = portArg('--temporal-port');
+  const ui = portArg('--ui-port');
+  const s3 = portArg('--s3-port');
+  const em = portArg('--emulator-port');
+  if (t !== undefined) o.temporalPort = t;
+  if (ui !== undefined) o.uiPort = ui;
+  if (s3 !== undefined) o.s3Port = s3;
+  if (em !== undefined) o.emulatorPort = em;
+  return o;
+}
+
+/** The emulator's own count of the target's endpoints (its admin API; the local stack only). */
+async function targetEndpointCount(applicationId: string): Promise<number | undefined> {
+  const base = process.env.AWS_ENDPOINT_URL_PINPOINT;
+  if (!base) return undefined;
+  try {
+    const res = await fetch(`${base.replace(/\/+$/, '')}/_emulator/counts`, { signal: AbortSignal.timeout(3_000) });
+    const counts = (await res.json()) as { byApp?: Record<string, { endpoints?: number }> };
+    return counts.byApp?.[applicationId]?.endpoints;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const endpoints = Number(argValue('--endpoints') ?? 10_000);
+  if (!Number.isInteger(endpoints) || endpoints < 1 || endpoints > 1_000_000) {
+    throw new Error(`--endpoints must be a whole number from 1 to 1000000 (got ${argValue('--endpoints')})`);
+  }
+  const dryRun = process.argv.includes('--dry-run');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  say('1/4 local stack');
+  const stack = await stackUp(stackOptionsFromArgs(), (line) => say(`    ${line}`));
+  // This process talks to the stack it just brought up (variables already set by the user win, as in config.ts).
+  for (const [k, v] of Object.entries(stack.env)) process.env[k] ??= v;
+  const aws = awsSettings();
+  const pinpoint = createPinpointClient(aws);
+  const s3 = createS3Client(aws);
+
+  say(`2/4 applications and ${endpoints.toLocaleString('en-US')} endpoints`);
+  const source = await findOrCreateApp(pinpoint, DEMO_SOURCE_APP);
+  const target = await findOrCreateApp(pinpoint, DEMO_TARGET_APP);
+  say(`    source ${DEMO_SOURCE_APP} ${source.id} (${source.created ? 'created' : 'reused'})`);
+  say(`    target ${DEMO_TARGET_APP} ${target.id} (${target.created ? 'created' : 'reused'})`);
+  const seeded = await seedEndpoints(pinpoint, source.id, endpoints, {}, (done, total) => {
+    if (done === total || done % 25 === 0)
+      process.stdout.write(`\r    seeding: ${done}/${total} UpdateEndpointsBatch requests`);
+  });
+  say(
+    `\n    ${seeded.endpoints.toLocaleString('en-US')} endpoints upserted (${seeded.cleared} with a cleared address: the sync rejects them)`,
+  );
+
+  say('3/4 worker and sync');
+  const settings = temporalSettings();
+  const connection = await NativeConnection.connect(settings.connection);
+  const worker = await createWorker({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    deps: { s3, pinpoint, region: aws.region },
+  });
+  const running = worker.run();
+  const cli = await connectClient(settings);
+  let exitCode = 0;
+  try {
+    const input: SyncInput = {
+      provider: 'pinpoint',
+      sourceApplicationId: source.id,
+      targetApplicationId: target.id,
+      s3Url: stack.env.AUDIENCEFLOW_S3_URL ?? 's3://audienceflow-local/audienceflow/',
+      roleArn: DEMO_ROLE_ARN,
+      transform: DEMO_TRANSFORM,
+      ...(dryRun && { dryRun: true }),
+      poll: { initialIntervalMs: 250, maxIntervalMs: 2_000 },
+    };
+    const meta = syncMetadata(input);
+    const workflowId = `demo-sync-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const handle = await cli.client.workflow.start(syncEndpoints, {
+      taskQueue: settings.taskQueue,
+      workflowId,
+      args: [input],
+      staticSummary: `Demo: ${meta.summary}`,
+      staticDetails: meta.details,
+      typedSearchAttributes: meta.searchAttributes,
+    });
+    say(`    started ${workflowId}`);
+    say(`    transform: ${JSON.stringify(DEMO_TRANSFORM)}`);
+    say('4/4 progress');
+    const outcome = await watchRun(cli, workflowId, { json: false, intervalMs: 500 }, handle.firstExecutionRunId);
+    if (outcome === 'detached') {
+      say(
+        '\nStopped watching; stopping the in-process worker leaves the run waiting for a worker (`audienceflow worker`).',
+      );
+      exitCode = 130;
+    } else {
+      exitCode = printOutcome(outcome, { json: false, pipeline: 'sync' });
+    }
+    const held = await targetEndpointCount(target.id);
+    if (held !== undefined)
+      say(`\nThe target application now holds ${held.toLocaleString('en-US')} endpoints (emulator count).`);
+    say('');
+    say(`Temporal UI:  ${workflowUiUrl(settings.namespace, workflowId)}`);
+    say(`Report:       audienceflow status ${workflowId}`);
+    say('The local stack keeps running. Stop it with: audienceflow stack down');
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await cli.close();
+    await connection.close();
+  }
+  process.exitCode = exitCode;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
