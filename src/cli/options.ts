@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { EndpointFileFormat, ExportInput, ImportInput, PollPolicy, SyncInput, TransformSpec } from '../contracts';
 import { parseS3Url } from '../contracts/s3-location';
 import { CHANNEL_TYPES, transformSpecSchema } from '../transforms';
+import { validateSyncInput } from '../../activities/transfer-input';
 import { InputError, validateExportInput, validateImportInput } from '../inputs';
 import { HEX32, MAX_IMPORT_JOB_BYTES } from '../inputs/fields';
 import type { BadInputError } from './errors';
@@ -629,7 +630,7 @@ export function buildSyncInput(
   }
   const transform = buildTransform(raw);
   const poll = pollPolicy(o);
-  return {
+  return checked(validateSyncInput, SYNC_FIELD_FLAGS, {
     provider: o.provider,
     sourceApplicationId: o.fromApp,
     targetApplicationId: o.toApp,
@@ -643,5 +644,5 @@ export function buildSyncInput(
     ...(o.maxConcurrentJobs !== undefined && { maxConcurrentJobs: o.maxConcurrentJobs }),
     ...(o.report !== undefined && { reportUrl: o.report }),
     ...(poll && { poll }),
-  };
+  });
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ExportReport } from '../../src/contracts';
+import type { ExportReport, SyncReport } from '../../src/contracts';
 import { startStack } from '../harness';
 import type { TestStack } from '../harness';
 import type { CliWorker } from './cli-support';
@@ -115,6 +115,42 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     const missing = await runCli(['status', 'no-such-workflow'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no workflow "no-such-workflow"');
+  });
+
+  it('sync --wait --json copies every endpoint into another application with a transform', async () => {
+    const target = await createApp(stack);
+    const r = await runCli(
+      [
+        'sync',
+        '--from-app',
+        app,
+        '--to-app',
+        target,
+        '--set',
+        'Attributes.source=cli',
+        '--wait',
+        '--json',
+        '--poll-initial',
+        '200ms',
+      ],
+      env,
+      90_000,
+    );
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as SyncReport;
+    expect(report.status).toBe('COMPLETED');
+    expect(report.workflowId).toMatch(new RegExp(`^sync-${app}-to-${target}-\\d{8}T\\d{6}Z$`));
+    expect(report.counts).toMatchObject({
+      exported: N,
+      transformed: N,
+      filtered: 0,
+      rejected: 0,
+      processed: N,
+      failed: 0,
+    });
+    expect(r.stderr).toContain(`Started sync ${report.workflowId}`);
+    const counts = await emulatorAdmin<{ byApp: Record<string, { endpoints: number }> }>(stack, 'GET', 'counts');
+    expect(counts.byApp[target]?.endpoints).toBe(N);
   });
 
   it('a job that ends FAILED gives exit 1 and a FAILED report', async () => {
