@@ -105,7 +105,7 @@ test('worker killed mid-download: the new worker resumes, files are complete and
   // Killed as soon as the first piece is complete on disk (the others are still to come or half-written).
   await eventually(
     'a first complete download',
-    async () => (completeFiles(downloadDir).size >= 1 ? true : undefined),
+    () => Promise.resolve(completeFiles(downloadDir).size >= 1 ? true : undefined),
     90_000,
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${child.output().slice(-3000)}`);
