@@ -58,6 +58,31 @@ export interface UpsertContext {
   now?: string;
   /** Where to store (default: the app's endpoints). Segment-only imports pass the segment's map. */
   target?: Map<string, string>;
+  /** The record's own JSON text (NDJSON import): a new endpoint is stored without re-serializing. */
+  raw?: string;
+}
+
+/** The JSON of a new endpoint built around the record's own JSON text: Pinpoint's fields first, then the record's. */
+function createFromRaw(
+  appId: string,
+  id: string,
+  req: EndpointRecord,
+  raw: string,
+  now: string,
+  requestId: string,
+): string | undefined {
+  if (req.Id !== undefined && req.Id !== id) return undefined;
+  const open = raw.indexOf('{');
+  if (open < 0) return undefined;
+  const rest = raw.slice(open + 1);
+  if (rest.trimStart().startsWith('}')) return undefined;
+  let head = `{"ApplicationId":${JSON.stringify(appId)},"CohortId":"${cohortOf(id)}","CreationDate":"${now}"`;
+  if (req.Id === undefined) head += `,"Id":${JSON.stringify(id)}`;
+  if (req.EffectiveDate === undefined) head += `,"EffectiveDate":"${now}"`;
+  if (req.EndpointStatus === undefined) head += ',"EndpointStatus":"ACTIVE"';
+  if (req.OptOut === undefined) head += ',"OptOut":"NONE"';
+  if (req.RequestId === undefined) head += `,"RequestId":${JSON.stringify(requestId)}`;
+  return `${head},${rest}`;
 }
 
 /**
@@ -83,15 +108,19 @@ export function upsertEndpoint(
   const existing = target.get(id);
   let prev: Mutable | undefined;
   let out: Mutable;
+  let fast: string | undefined;
   if (existing !== undefined) {
     prev = JSON.parse(existing) as Mutable;
     out = merge(prev, req);
     if (req.EffectiveDate === undefined) out.EffectiveDate = now;
+  } else if (ctx.raw !== undefined && (fast = createFromRaw(app.app.Id, id, req, ctx.raw, now, ctx.requestId))) {
+    out = req as Mutable;
   } else {
     out = create(app.app.Id, id, req, now);
   }
-  if (out.RequestId === undefined || (req.RequestId === undefined && existing !== undefined))
+  if (!fast && (out.RequestId === undefined || (req.RequestId === undefined && existing !== undefined))) {
     out.RequestId = ctx.requestId;
+  }
   const newUser = out.User?.UserId;
   const oldUser = prev?.User?.UserId;
   if (target === app.endpoints && newUser !== undefined && newUser !== oldUser) {
@@ -106,7 +135,7 @@ export function upsertEndpoint(
     if (oldUser !== undefined) removeUserLink(app, oldUser, id);
   }
   for (const k of keys) app.attributeNames.add(k);
-  const json = JSON.stringify(out);
+  const json = fast ?? JSON.stringify(out);
   target.set(id, json);
   return { json };
 }

@@ -8,6 +8,7 @@ import { readLines } from './lines';
 import type { ParsedRow, ParseOptions } from './parsed-row';
 import { validateOptionsOf } from './parsed-row';
 import { validateEndpoint } from './validate-endpoint';
+import { ENDPOINT_LIMITS } from './endpoint';
 
 function describeJsonError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
@@ -38,7 +39,9 @@ export async function* parseNdjsonEndpoints(
       continue;
     }
     const obj = value as Record<string, unknown>;
-    const reason = validate ? validateEndpoint(obj, { sizeBytes: Buffer.byteLength(text), ...validate }) : undefined;
+    // Every UTF-16 unit is at most 3 UTF-8 bytes: short lines cannot exceed the size limit.
+    const sizeBytes = text.length * 3 <= ENDPOINT_LIMITS.maxEndpointBytes ? text.length : Buffer.byteLength(text);
+    const reason = validate ? validateEndpoint(obj, { sizeBytes, ...validate }) : undefined;
     if (reason) {
       yield { kind: 'rejected', line, reason };
       continue;
@@ -47,8 +50,8 @@ export async function* parseNdjsonEndpoints(
       delete obj.ApplicationId;
       delete obj.CohortId;
       delete obj.CreationDate;
-    }
-    yield { kind: 'ok', line, endpoint: obj };
+      yield { kind: 'ok', line, endpoint: obj };
+    } else yield { kind: 'ok', line, endpoint: obj, raw: text };
   }
 }
 

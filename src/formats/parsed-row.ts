@@ -3,7 +3,14 @@ import type { ValidateOptions } from './validate-endpoint';
 
 /** One record of an endpoint file: parsed (and validated) or rejected with a reason. */
 export type ParsedRow =
-  { kind: 'ok'; line: number; endpoint: EndpointRecord } | { kind: 'rejected'; line: number; reason: string };
+  | {
+      kind: 'ok';
+      line: number;
+      endpoint: EndpointRecord;
+      /** NDJSON only: the line's JSON text when it holds exactly `endpoint` (no response-only fields). */
+      raw?: string;
+    }
+  | { kind: 'rejected'; line: number; reason: string };
 
 export interface ParseOptions {
   /** Validate each record with validateEndpoint (default true); pass options to tune it, false to skip. */

@@ -21,7 +21,12 @@ describe('parseNdjsonEndpoints', () => {
     ].join('\r\n');
     const rows = await parse(text);
     expect(rows).toEqual([
-      { kind: 'ok', line: 1, endpoint: { ChannelType: 'SMS', Address: '+1' } },
+      {
+        kind: 'ok',
+        line: 1,
+        endpoint: { ChannelType: 'SMS', Address: '+1' },
+        raw: '{"ChannelType":"SMS","Address":"+1"}',
+      },
       { kind: 'rejected', line: 4, reason: expect.stringMatching(/^invalid JSON: /) },
       { kind: 'rejected', line: 5, reason: 'each line must be one JSON object (an endpoint)' },
       { kind: 'rejected', line: 6, reason: 'Address is required for a new endpoint' },
@@ -37,7 +42,7 @@ describe('parseNdjsonEndpoints', () => {
 
   it('can skip validation', async () => {
     expect(await parse('{"ChannelType":"FAX"}\n', { validate: false })).toEqual([
-      { kind: 'ok', line: 1, endpoint: { ChannelType: 'FAX' } },
+      { kind: 'ok', line: 1, endpoint: { ChannelType: 'FAX' }, raw: '{"ChannelType":"FAX"}' },
     ]);
   });
 
@@ -46,7 +51,12 @@ describe('parseNdjsonEndpoints', () => {
     const rows = await parse(`${long}\n{"ChannelType":"SMS","Address":"+1"}\n`, { maxLineChars: 1000 });
     expect(rows).toEqual([
       { kind: 'rejected', line: 1, reason: expect.stringContaining('too long') },
-      { kind: 'ok', line: 2, endpoint: { ChannelType: 'SMS', Address: '+1' } },
+      {
+        kind: 'ok',
+        line: 2,
+        endpoint: { ChannelType: 'SMS', Address: '+1' },
+        raw: '{"ChannelType":"SMS","Address":"+1"}',
+      },
     ]);
   });
 });
