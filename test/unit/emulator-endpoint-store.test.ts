@@ -32,8 +32,10 @@ describe('upsertEndpoint', () => {
   ])('stores the same endpoint from the raw NDJSON text as from the parsed record (%s)', (_name, rec) => {
     const a = app();
     const b = app();
-    const slow = upsertEndpoint(a, 'id1', rec, ctx);
-    const fast = upsertEndpoint(b, 'id1', rec, { ...ctx, raw: `  ${JSON.stringify(rec)}` });
+    // As an import does: the record's own Id, or one the job derives.
+    const id = rec.Id ?? 'id1';
+    const slow = upsertEndpoint(a, id, rec, ctx);
+    const fast = upsertEndpoint(b, id, rec, { ...ctx, raw: `  ${JSON.stringify(rec)}` });
     expect('json' in slow && 'json' in fast).toBe(true);
     const s = JSON.parse((slow as { json: string }).json) as Record<string, unknown>;
     const f = JSON.parse((fast as { json: string }).json) as Record<string, unknown>;
