@@ -7,13 +7,13 @@ import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
-const FLUSH_CHARS = 256 * 1024;
+const FLUSH_CHARS = 1024 * 1024;
 const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
 const UPLOAD_QUEUE_SIZE = 2;
 
 /** One S3 object written as a stream. */
 export class S3ObjectWriter {
-  private readonly body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  private readonly body = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   private readonly upload: Upload;
   private readonly done: Promise<unknown>;
   private pending: string[] = [];

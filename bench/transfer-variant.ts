@@ -1,0 +1,121 @@
+/**
+ * One variant of the transfer benchmark, in its own process so its peak memory (VmHWM) is its
+ * own. Reads every object given, prints one JSON line: { variant, records, ms, baselineMb, peakMb }.
+ *
+ *   node --import tsx bench/transfer-variant.ts <transferPiece|bare|whole-object> <bucket> <key>...
+ *   (S3 from AWS_ENDPOINT_URL_S3, path style, dummy credentials)
+ */
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
+
+type Variant = 'transferPiece' | 'transferPiece-dry' | 'bare' | 'whole-object';
+
+function statusMb(field: 'VmHWM' | 'VmRSS'): number {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** (a) The practical limit: stream, gunzip, split lines, JSON.parse, JSON.stringify, output discarded. */
+async function bare(s3: S3Client, bucket: string, key: string): Promise<number> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  // The same zlib chunk size as transferPiece: the baseline gets every tuning the transfer has.
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  const piping = pipeline(got.Body as Readable, gunzip);
+  gunzip.setEncoding('utf8');
+  let carry = '';
+  let records = 0;
+  let sink = 0;
+  for await (const chunk of gunzip as AsyncIterable<string>) {
+    const buf = carry + chunk;
+    let start = 0;
+    let nl = buf.indexOf('\n');
+    while (nl !== -1) {
+      if (nl > start) {
+        sink += JSON.stringify(JSON.parse(buf.slice(start, nl))).length;
+        records++;
+      }
+      start = nl + 1;
+      nl = buf.indexOf('\n', start);
+    }
+    carry = buf.slice(start);
+  }
+  if (carry.length > 0) {
+    sink += JSON.stringify(JSON.parse(carry)).length;
+    records++;
+  }
+  await piping;
+  if (sink < 0) throw new Error('unreachable');
+  return records;
+}
+
+/** (b) The AWS SDK samples' way: the whole object in memory, gunzipSync, split, parse each line. */
+async function wholeObject(s3: S3Client, bucket: string, key: string): Promise<number> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = await got.Body!.transformToByteArray();
+  const text = gunzipSync(bytes).toString('utf8');
+  let records = 0;
+  let sink = 0;
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    sink += JSON.stringify(JSON.parse(line)).length;
+    records++;
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return records;
+}
+
+async function main(): Promise<void> {
+  const [variant, bucket, ...keys] = process.argv.slice(2) as [Variant, string, ...string[]];
+  const s3 = new S3Client({
+    endpoint: process.env.AWS_ENDPOINT_URL_S3,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  let run: (key: string, index: number) => Promise<number>;
+  if (variant === 'transferPiece' || variant === 'transferPiece-dry') {
+    // Loaded only here, so the other variants do not carry the Temporal modules in their memory.
+    const { MockActivityEnvironment } = await import('@temporalio/testing');
+    const { createTransferActivities } = await import('../activities/transfer');
+    const { transferPiece } = createTransferActivities({ s3 });
+    run = async (key, index) => {
+      const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 });
+      const r: TransferPieceResult = await env.run<[TransferPieceInput], TransferPieceResult, typeof transferPiece>(
+        transferPiece,
+        {
+          source: { bucket, key },
+          pieceIndex: index,
+          output: { bucket, prefix: `bench/out/${process.pid}/` },
+          maxPartBytes: 1024 ** 3,
+          dryRun: variant === 'transferPiece-dry',
+        },
+      );
+      return r.read;
+    };
+  } else if (variant === 'bare') {
+    run = (key) => bare(s3, bucket, key);
+  } else if (variant === 'whole-object') {
+    run = (key) => wholeObject(s3, bucket, key);
+  } else {
+    throw new Error(`unknown variant ${String(variant)}`);
+  }
+  const baselineMb = statusMb('VmRSS');
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  let records = 0;
+  for (const [i, key] of keys.entries()) records += await run(key, i);
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(`${JSON.stringify({ variant, records, ms, cpuMs, baselineMb, peakMb: statusMb('VmHWM') })}\n`);
+  s3.destroy();
+}
+
+main().catch((err: unknown) => {
+  process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+  process.exit(1);
+});
