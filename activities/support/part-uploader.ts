@@ -18,7 +18,7 @@ export interface PartUploaderOptions {
   /** A part never grows beyond this many bytes (the provider's per-job limit). */
   maxPartBytes: number;
   contentType?: string;
-  /** Size of the multipart chunks lib-storage buffers (× queueSize = memory in flight). */
+  /** Size of the multipart chunks lib-storage buffers (× queueSize = memory in flight). Default 5 MiB × 2. */
   chunkBytes?: number;
   queueSize?: number;
 }
@@ -51,17 +51,21 @@ export class PartUploader {
     return this.finished;
   }
 
-  /** Appends one record (its serialized text, newline included). */
-  async write(text: string): Promise<void> {
+  /**
+   * Appends one record (its serialized text, newline included). Returns a promise only when the caller must wait
+   * (a batch is flushed into a busy upload, or a part is completed): the common path allocates nothing.
+   */
+  write(text: string): Promise<void> | undefined {
     const n = Buffer.byteLength(text);
-    if (this.current && this.current.bytes + n > this.opts.maxPartBytes && this.current.bytes > 0)
-      await this.closePart();
+    if (this.current && this.current.bytes + n > this.opts.maxPartBytes && this.current.bytes > 0) {
+      return this.closePart().then(() => this.write(text));
+    }
     const part = this.current ?? this.openPart();
     part.bytes += n;
     part.records += 1;
     this.batch.push(text);
     this.batchBytes += n;
-    if (this.batchBytes >= BATCH_BYTES) await this.flush();
+    return this.batchBytes >= BATCH_BYTES ? this.flush() : undefined;
   }
 
   /** Completes the open part; returns every part written. */
@@ -86,8 +90,8 @@ export class PartUploader {
     const upload = new Upload({
       client: this.opts.s3,
       params: { Bucket: this.opts.bucket, Key: this.opts.keyOf(n), Body: stream, ContentType: this.opts.contentType },
-      partSize: this.opts.chunkBytes ?? 8 * 1024 * 1024,
-      queueSize: this.opts.queueSize ?? 4,
+      partSize: this.opts.chunkBytes ?? 5 * 1024 * 1024,
+      queueSize: this.opts.queueSize ?? 2,
       leavePartsOnError: false,
     });
     const done = upload.done();

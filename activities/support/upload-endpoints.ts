@@ -88,7 +88,6 @@ export async function uploadEndpointFiles(
     keyOf: () => rejectedRowsKey,
     maxPartBytes: Number.MAX_SAFE_INTEGER,
     contentType: 'application/x-ndjson',
-    chunkBytes: 5 * 1024 * 1024,
     queueSize: 1,
   });
   const sizes = await Promise.all(input.paths.map(async (p) => (await fsp.stat(p)).size));
@@ -110,10 +109,10 @@ export async function uploadEndpointFiles(
   const onCancel = () => void parts.abort().then(() => rejects.abort());
   ctx.cancellationSignal.addEventListener('abort', onCancel);
 
-  const reject = async (file: string, line: number, reason: string) => {
+  const reject = (file: string, line: number, reason: string): Promise<void> | undefined => {
     rejected++;
     const row: RejectedRow = { file, line, reason };
-    await rejects.write(`${JSON.stringify(row)}\n`);
+    return rejects.write(`${JSON.stringify(row)}\n`);
   };
 
   try {
@@ -124,12 +123,10 @@ export async function uploadEndpointFiles(
       try {
         for await (const row of parse(input.format, stream)) {
           rows++;
-          if (row.kind === 'ok') {
-            await parts.write(formatNdjsonLine(row.endpoint));
-            uploaded++;
-          } else {
-            await reject(file, row.line, row.reason);
-          }
+          const pending =
+            row.kind === 'ok' ? parts.write(formatNdjsonLine(row.endpoint)) : reject(file, row.line, row.reason);
+          if (row.kind === 'ok') uploaded++;
+          if (pending) await pending;
           if ((rows & 255) === 0) throwIfCancelled(ctx);
         }
       } catch (err) {
