@@ -280,12 +280,7 @@ async function main(): Promise<void> {
   say('|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const base = bareOf(r.endpoints)?.perSecond;
-    const label =
-      r.variant === 'transferPiece'
-        ? 'transferPiece (sync)'
-        : r.variant === 'bare'
-          ? '(a) bare stream'
-          : '(b) whole object (SDK samples)';
+    const label = LABELS[r.variant];
     say(
       r.error
         ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | |`
