@@ -99,7 +99,19 @@ async function main(): Promise<void> {
   const s3 = localS3Client(weed.endpoint);
   const emulator = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/emulator/main.ts', '--port', '0', '--s3-endpoint', weed.endpoint, '--pace', 'instant'],
+    [
+      // Extra node flags for the emulator process, e.g. BENCH_EMULATOR_NODE_ARGS=--cpu-prof to profile it.
+      ...(process.env.BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'src/emulator/main.ts',
+      '--port',
+      '0',
+      '--s3-endpoint',
+      weed.endpoint,
+      '--pace',
+      'instant',
+    ],
     {
       cwd: path.resolve(__dirname, '..'),
       env: {

@@ -10,13 +10,32 @@ import type { AppState } from './state';
 
 type Mutable = Record<string, unknown> & EndpointResponse;
 
-function attributeKeys(e: EndpointRecord): string[] {
-  const keys: string[] = [];
-  if (e.Attributes) for (const k in e.Attributes) keys.push(`A:${k}`);
-  if (e.Metrics) for (const k in e.Metrics) keys.push(`M:${k}`);
-  const ua = e.User?.UserAttributes;
-  if (ua) for (const k in ua) keys.push(`U:${k}`);
-  return keys;
+/** The record's attribute maps paired with the app's name sets (Attributes, Metrics, User.UserAttributes). */
+function attributeMaps(app: AppState, e: EndpointRecord): Array<[object | undefined, Set<string>]> {
+  const n = app.attributeNames;
+  return [
+    [e.Attributes, n.attributes],
+    [e.Metrics, n.metrics],
+    [e.User?.UserAttributes, n.userAttributes],
+  ];
+}
+
+function attributeCount(app: AppState): number {
+  const n = app.attributeNames;
+  return n.attributes.size + n.metrics.size + n.userAttributes.size;
+}
+
+/** Endpoint ids of a user (the index keeps a single id as a string: most users have one endpoint). */
+export function userEndpointIds(app: AppState, userId: string): string[] {
+  const v = app.users.get(userId);
+  return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+}
+
+function addUserLink(app: AppState, userId: string, id: string): void {
+  const v = app.users.get(userId);
+  if (v === undefined) app.users.set(userId, id);
+  else if (typeof v === 'string') app.users.set(userId, [v, id]);
+  else v.push(id);
 }
 
 function merge(prev: Mutable, req: EndpointRecord): Mutable {
@@ -97,10 +116,10 @@ export function upsertEndpoint(
 ): { json: string } | { reason: string } {
   const target = ctx.target ?? app.endpoints;
   const now = ctx.now ?? nowIso();
-  const keys = attributeKeys(req);
+  const maps = attributeMaps(app, req);
   let fresh = 0;
-  for (const k of keys) if (!app.attributeNames.has(k)) fresh++;
-  if (fresh > 0 && app.attributeNames.size + fresh > ENDPOINT_LIMITS.maxCustomAttributes) {
+  for (const [map, names] of maps) if (map) for (const k in map) if (!names.has(k)) fresh++;
+  if (fresh > 0 && attributeCount(app) + fresh > ENDPOINT_LIMITS.maxCustomAttributes) {
     return {
       reason: `the application would have more than ${ENDPOINT_LIMITS.maxCustomAttributes} custom attributes (Attributes, Metrics and User.UserAttributes together)`,
     };
@@ -124,28 +143,24 @@ export function upsertEndpoint(
   const newUser = out.User?.UserId;
   const oldUser = prev?.User?.UserId;
   if (target === app.endpoints && newUser !== undefined && newUser !== oldUser) {
-    const ids = app.users.get(newUser);
-    if (ids && ids.length >= ENDPOINT_LIMITS.maxEndpointsPerUser) {
+    if (userEndpointIds(app, newUser).length >= ENDPOINT_LIMITS.maxEndpointsPerUser) {
       return {
         reason: `User.UserId already has ${ENDPOINT_LIMITS.maxEndpointsPerUser} endpoints, the most one user may have`,
       };
     }
-    if (ids) ids.push(id);
-    else app.users.set(newUser, [id]);
+    addUserLink(app, newUser, id);
     if (oldUser !== undefined) removeUserLink(app, oldUser, id);
   }
-  for (const k of keys) app.attributeNames.add(k);
+  if (fresh > 0) for (const [map, names] of maps) if (map) for (const k in map) names.add(k);
   const json = fast ?? JSON.stringify(out);
   target.set(id, json);
   return { json };
 }
 
 function removeUserLink(app: AppState, userId: string, id: string): void {
-  const ids = app.users.get(userId);
-  if (!ids) return;
-  const i = ids.indexOf(id);
-  if (i >= 0) ids.splice(i, 1);
-  if (ids.length === 0) app.users.delete(userId);
+  const rest = userEndpointIds(app, userId).filter((x) => x !== id);
+  if (rest.length === 0) app.users.delete(userId);
+  else app.users.set(userId, rest.length === 1 ? (rest[0] as string) : rest);
 }
 
 /** Deletes one endpoint; returns its JSON or undefined when absent. */
@@ -162,10 +177,6 @@ export function deleteEndpoint(app: AppState, id: string): string | undefined {
 export function indexEndpoint(app: AppState, id: string, json: string): void {
   const e = JSON.parse(json) as EndpointResponse;
   const userId = e.User?.UserId;
-  if (userId !== undefined) {
-    const ids = app.users.get(userId);
-    if (ids) ids.push(id);
-    else app.users.set(userId, [id]);
-  }
-  for (const k of attributeKeys(e)) app.attributeNames.add(k);
+  if (userId !== undefined) addUserLink(app, userId, id);
+  for (const [map, names] of attributeMaps(app, e)) if (map) for (const k in map) names.add(k);
 }

@@ -76,7 +76,12 @@ export async function listImportFiles(
 export async function openObject(s3: S3Client, bucket: string, key: string, signal: AbortSignal): Promise<Readable> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
   if (!out.Body) throw new Error('the object has no body');
-  return out.Body as Readable;
+  // Read ahead up to 8 MB so S3 keeps streaming while records are being processed.
+  const body = out.Body as Readable;
+  const ahead = new PassThrough({ highWaterMark: 8 * 1024 * 1024 });
+  body.once('error', (err) => ahead.destroy(err));
+  ahead.once('close', () => body.destroy());
+  return body.pipe(ahead);
 }
 
 /** Streams `source` through gzip into one S3 object (multipart for large pieces); memory stays bounded. */

@@ -51,10 +51,10 @@ export interface AppState {
   app: AppRecord;
   /** endpoint id → EndpointResponse JSON (kept serialized: compact, and exports write it as is). */
   endpoints: Map<string, string>;
-  /** User.UserId → endpoint ids. */
-  users: Map<string, string[]>;
-  /** Custom attribute names in use (A:name, M:name, U:name), for the 250-per-app quota. */
-  attributeNames: Set<string>;
+  /** User.UserId → endpoint id (one) or ids (several); read it with userEndpointIds(). */
+  users: Map<string, string | string[]>;
+  /** Custom attribute names in use, for the 250-per-app quota. */
+  attributeNames: { attributes: Set<string>; metrics: Set<string>; userAttributes: Set<string> };
   segments: Map<string, SegmentState>;
   jobs: Map<string, JobState>;
 }
@@ -64,7 +64,7 @@ export function newAppState(app: AppRecord): AppState {
     app,
     endpoints: new Map(),
     users: new Map(),
-    attributeNames: new Set(),
+    attributeNames: { attributes: new Set(), metrics: new Set(), userAttributes: new Set() },
     segments: new Map(),
     jobs: new Map(),
   };

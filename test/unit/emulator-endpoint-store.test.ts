@@ -75,7 +75,7 @@ describe('upsertEndpoint', () => {
       CreationDate: ctx.now,
     });
     expect(a.users.get('u1')).toBeUndefined();
-    expect(a.users.get('u2')).toEqual(['e']);
+    expect(a.users.get('u2')).toEqual('e');
     expect(deleteEndpoint(a, 'e')).toBeDefined();
     expect(a.users.size).toBe(0);
   });

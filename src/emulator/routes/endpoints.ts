@@ -2,6 +2,7 @@ import type { EndpointRecord } from '../../formats';
 import { ENDPOINT_LIMITS, validateEndpoint } from '../../formats';
 import { badRequest, notFound } from '../errors';
 import type { AppState } from '../state';
+import { userEndpointIds } from '../endpoint-store';
 import type { EmulatorCore } from '../core';
 import type { Route } from './types';
 
@@ -27,8 +28,8 @@ function store(
 }
 
 function userEndpoints(app: AppState, userId: string): string[] {
-  const ids = app.users.get(userId);
-  if (!ids || ids.length === 0) throw notFound(`user ${userId}`);
+  const ids = userEndpointIds(app, userId);
+  if (ids.length === 0) throw notFound(`user ${userId}`);
   return [...ids];
 }
 
