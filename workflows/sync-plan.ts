@@ -25,6 +25,14 @@ export function syncLimits(input: SyncInput): SyncLimits {
   };
 }
 
+/**
+ * Id of the child workflow transferring batch `index` (0-based) of a run. It carries the end of the
+ * run id (the random part of a UUIDv7), so runs of a cron workflow (one workflow id) never share ids.
+ */
+export function transferBatchWorkflowId(workflowId: string, runId: string, index: number, batches: number): string {
+  return `${workflowId}-transfer-${index + 1}-of-${batches}-${runId.slice(-12)}`;
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

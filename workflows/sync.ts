@@ -13,7 +13,17 @@ import { quick } from './sync-activities';
 import { runFailure } from './helpers/failures';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
-import { addPiece, addTotals, chunk, emptyTotals, groupParts, sortTotals, syncCounts, syncLimits } from './sync-plan';
+import {
+  addPiece,
+  addTotals,
+  chunk,
+  emptyTotals,
+  groupParts,
+  sortTotals,
+  syncCounts,
+  syncLimits,
+  transferBatchWorkflowId,
+} from './sync-plan';
 import type { TransferTotals } from './sync-plan';
 import { slidingWindow } from './sync-window';
 
@@ -200,7 +210,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       const batches = chunk(pieces, limits.transferBatchSize);
       for (const [b, batch] of batches.entries()) {
         const part = await executeChild(syncTransferBatch, {
-          workflowId: `${workflowId}-${runId.slice(0, 8)}-transfer-${b + 1}-of-${batches.length}`,
+          workflowId: transferBatchWorkflowId(workflowId, runId, b, batches.length),
           args: [batchInput(batch)],
           staticSummary: `sync ${workflowId}: transfer pieces ${batch[0]?.index ?? 0}–${batch[batch.length - 1]?.index ?? 0}`,
         });
@@ -234,6 +244,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
               s3Url,
               roleArn: input.roleArn,
               format: 'JSON',
+              registerEndpoints: true,
             },
           ],
         );

@@ -107,8 +107,8 @@ test('a sync copies every valid endpoint: exact counts at every stage and in the
     return ids.length === 2 ? ids : undefined;
   });
   expect(children.sort()).toEqual([
-    `${handle.workflowId}-${report.runId.slice(0, 8)}-transfer-1-of-2`,
-    `${handle.workflowId}-${report.runId.slice(0, 8)}-transfer-2-of-2`,
+    `${handle.workflowId}-transfer-1-of-2-${report.runId.slice(-12)}`,
+    `${handle.workflowId}-transfer-2-of-2-${report.runId.slice(-12)}`,
   ]);
 });
 

@@ -1,0 +1,128 @@
+/** Pure helpers of the sync workflow: grouping parts into import jobs, batching, totals, the sliding window. */
+import {
+  addPiece,
+  chunk,
+  emptyTotals,
+  groupParts,
+  sortTotals,
+  syncCounts,
+  syncLimits,
+  transferBatchWorkflowId,
+} from '../../workflows/sync-plan';
+import { slidingWindow } from '../../workflows/sync-window';
+
+describe('groupParts', () => {
+  const part = (key: string, size: number) => ({ key, size });
+
+  it('keeps every job within the limit, in order', () => {
+    const parts = [part('a', 40), part('b', 40), part('c', 30), part('d', 100), part('e', 1)];
+    expect(groupParts(parts, 100).map((g) => g.map((p) => p.key))).toEqual([['a', 'b'], ['c'], ['d'], ['e']]);
+  });
+
+  it('puts everything in one job when it fits, and nothing when there is nothing', () => {
+    expect(groupParts([part('a', 1), part('b', 2)], 1024)).toHaveLength(1);
+    expect(groupParts([], 1024)).toEqual([]);
+  });
+
+  it('fills a job exactly to the limit', () => {
+    expect(groupParts([part('a', 50), part('b', 50), part('c', 1)], 100)).toHaveLength(2);
+  });
+});
+
+describe('chunk and ids', () => {
+  it('splits into batches of at most n', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([], 3)).toEqual([]);
+  });
+
+  it('names transfer batch children after the run', () => {
+    expect(transferBatchWorkflowId('sync-x', '01a208b2-2391-76cd-97d6-519eaedfa757', 0, 3)).toBe(
+      'sync-x-transfer-1-of-3-519eaedfa757',
+    );
+  });
+
+  it('fills in default limits', () => {
+    expect(syncLimits({} as never)).toEqual({
+      maxParallelTransfers: 4,
+      transferBatchSize: 500,
+      maxJobBytes: 1024 ** 3,
+      maxConcurrentJobs: 2,
+    });
+  });
+});
+
+describe('totals', () => {
+  it('adds up pieces and sorts keys into piece order', () => {
+    const t = emptyTotals();
+    addPiece(t, {
+      pieceIndex: 1,
+      read: 10,
+      written: 7,
+      filtered: 2,
+      rejected: 1,
+      parts: [{ key: 'p/piece-00001-part-000.json', size: 70, records: 7 }],
+      rejectedKey: 'r/piece-00001.ndjson',
+      bytesIn: 5,
+      bytesOut: 70,
+    });
+    addPiece(t, {
+      pieceIndex: 0,
+      read: 5,
+      written: 5,
+      filtered: 0,
+      rejected: 0,
+      parts: [{ key: 'p/piece-00000-part-000.json', size: 50, records: 5 }],
+      bytesIn: 3,
+      bytesOut: 50,
+    });
+    sortTotals(t);
+    expect(t.parts.map((p) => p.key)).toEqual(['p/piece-00000-part-000.json', 'p/piece-00001-part-000.json']);
+    expect(t.rejectedKeys).toEqual(['r/piece-00001.ndjson']);
+    expect(syncCounts(t, { processed: 11, failed: 1 })).toEqual({
+      exported: 15,
+      transformed: 12,
+      filtered: 2,
+      rejected: 1,
+      processed: 11,
+      failed: 1,
+    });
+  });
+});
+
+describe('slidingWindow', () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('never runs more than `limit` at once and keeps results in input order', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await slidingWindow([5, 1, 4, 2, 3, 0], 2, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      for (let i = 0; i < n; i++) await tick();
+      running--;
+      return n * 10;
+    });
+    expect(peak).toBe(2);
+    expect(out).toEqual([50, 10, 40, 20, 30, 0]);
+  });
+
+  it('starts nothing new after a failure and throws it once the others settle', async () => {
+    const started: number[] = [];
+    let settled = 0;
+    const err = await slidingWindow([0, 1, 2, 3, 4], 2, async (n) => {
+      started.push(n);
+      await tick();
+      if (n === 1) throw new Error('boom');
+      await tick();
+      settled++;
+      return n;
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('boom');
+    expect(started).toEqual([0, 1]);
+    expect(settled).toBe(1);
+  });
+
+  it('handles an empty list', async () => {
+    expect(await slidingWindow([], 3, () => Promise.resolve(1))).toEqual([]);
+  });
+});
