@@ -34,10 +34,7 @@ const activities = () =>
 
 function download(input: DownloadInput): Promise<DownloadResult> {
   const a = activities();
-  return new MockActivityEnvironment().run<[DownloadInput], DownloadResult, typeof a.downloadObjects>(
-    a.downloadObjects,
-    input,
-  );
+  return new MockActivityEnvironment().run((i: DownloadInput) => a.downloadObjects(i), input);
 }
 
 async function put(key: string, body: Buffer): Promise<{ key: string; size: number }> {

@@ -4,13 +4,8 @@
  * activities with clients pointed at that stack. Plus small helpers: seeding endpoints, the emulator's admin API,
  * reading a run's history.
  */
-import {
-  CreateAppCommand,
-  CreateImportJobCommand,
-  GetImportJobCommand
-} from '@aws-sdk/client-pinpoint';
-import type { EndpointBatchItem ,
-  PinpointClient} from '@aws-sdk/client-pinpoint';
+import { CreateAppCommand, CreateImportJobCommand, GetImportJobCommand } from '@aws-sdk/client-pinpoint';
+import type { EndpointBatchItem, PinpointClient } from '@aws-sdk/client-pinpoint';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';

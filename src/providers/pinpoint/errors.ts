@@ -43,7 +43,7 @@ interface AwsLikeError {
 }
 
 function asAwsError(err: unknown): AwsLikeError {
-  return typeof err === 'object' && err !== null ? (err) : { message: String(err) };
+  return typeof err === 'object' && err !== null ? err : { message: String(err) };
 }
 
 /** True for an aborted call (activity cancellation): callers rethrow it untouched. */
