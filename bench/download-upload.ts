@@ -138,15 +138,12 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       const head = await s3.send(new GetObjectCommand({ Bucket: a.bucket, Key: a.key, Range: 'bytes=0-0' }));
       const size = Number(head.ContentRange?.split('/')[1]);
       head.Body?.transformToByteArray().catch(() => undefined);
-      const r = await env.run<[DownloadInput], DownloadResult, typeof activities.downloadObjects>(
-        activities.downloadObjects,
-        {
-          bucket: a.bucket,
-          prefix: '',
-          objects: [{ key: a.key, size }],
-          dir: a.dir,
-        },
-      );
+      const r = await env.run((i: DownloadInput): Promise<DownloadResult> => activities.downloadObjects(i), {
+        bucket: a.bucket,
+        prefix: '',
+        objects: [{ key: a.key, size }],
+        dir: a.dir,
+      });
       bytes = r.bytes;
       break;
     }
@@ -161,16 +158,13 @@ async function runChild(a: ChildArgs): Promise<Measured> {
     }
     case 'our-upload': {
       const { activities, env } = ours!;
-      const r = await env.run<[UploadInput], UploadEndpointsResult, typeof activities.uploadLocalFiles>(
-        activities.uploadLocalFiles,
-        {
-          paths: [a.file],
-          format: 'JSON',
-          bucket: a.bucket,
-          prefix: 'bench/our-upload/',
-          maxJobBytes: 1024 ** 3,
-        },
-      );
+      const r = await env.run((i: UploadInput): Promise<UploadEndpointsResult> => activities.uploadLocalFiles(i), {
+        paths: [a.file],
+        format: 'JSON',
+        bucket: a.bucket,
+        prefix: 'bench/our-upload/',
+        maxJobBytes: 1024 ** 3,
+      });
       bytes = r.inputBytes;
       records = r.uploaded + r.rejected;
       break;
