@@ -57,6 +57,12 @@ export class JobEngine {
     return true;
   }
 
+  /** Wakes every waiting job so jobs of deleted apps (reset, DeleteApp) end instead of waiting forever. */
+  wakeAll(): void {
+    for (const r of [...this.releases.values()]) r();
+    for (const w of this.waiting.splice(0)) w();
+  }
+
   async close(): Promise<void> {
     this.abort.abort(new Gone('emulator closing'));
     for (const r of this.releases.values()) r();

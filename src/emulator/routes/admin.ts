@@ -53,8 +53,9 @@ export const adminRoutes: Route[] = [
     method: 'POST',
     path: '/_emulator/reset',
     operation: 'AdminReset',
-    async handler({ core }) {
+    async handler({ core, engine }) {
       await core.reset();
+      engine.wakeAll();
       return { status: 200, body: core.counts() };
     },
   },

@@ -41,8 +41,10 @@ export const appRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/apps/:appId',
     operation: 'DeleteApp',
-    async handler({ core, params }) {
-      return { status: 200, body: appResponse(await core.deleteApp(params.appId ?? '')) };
+    async handler({ core, engine, params }) {
+      const app = await core.deleteApp(params.appId ?? '');
+      engine.wakeAll();
+      return { status: 200, body: appResponse(app) };
     },
   },
 ];
