@@ -138,12 +138,15 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       const head = await s3.send(new GetObjectCommand({ Bucket: a.bucket, Key: a.key, Range: 'bytes=0-0' }));
       const size = Number(head.ContentRange?.split('/')[1]);
       head.Body?.transformToByteArray().catch(() => undefined);
-      const r = await env.run((i: DownloadInput): Promise<DownloadResult> => activities.downloadObjects(i), {
-        bucket: a.bucket,
-        prefix: '',
-        objects: [{ key: a.key, size }],
-        dir: a.dir,
-      });
+      const r = await env.run<[DownloadInput], DownloadResult, (i: DownloadInput) => Promise<DownloadResult>>(
+        (i) => activities.downloadObjects(i),
+        {
+          bucket: a.bucket,
+          prefix: '',
+          objects: [{ key: a.key, size }],
+          dir: a.dir,
+        },
+      );
       bytes = r.bytes;
       break;
     }
@@ -158,13 +161,16 @@ async function runChild(a: ChildArgs): Promise<Measured> {
     }
     case 'our-upload': {
       const { activities, env } = ours!;
-      const r = await env.run((i: UploadInput): Promise<UploadEndpointsResult> => activities.uploadLocalFiles(i), {
-        paths: [a.file],
-        format: 'JSON',
-        bucket: a.bucket,
-        prefix: 'bench/our-upload/',
-        maxJobBytes: 1024 ** 3,
-      });
+      const r = await env.run<[UploadInput], UploadEndpointsResult, (i: UploadInput) => Promise<UploadEndpointsResult>>(
+        (i) => activities.uploadLocalFiles(i),
+        {
+          paths: [a.file],
+          format: 'JSON',
+          bucket: a.bucket,
+          prefix: 'bench/our-upload/',
+          maxJobBytes: 1024 ** 3,
+        },
+      );
       bytes = r.inputBytes;
       records = r.uploaded + r.rejected;
       break;
