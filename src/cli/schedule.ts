@@ -120,7 +120,14 @@ async function createSchedule(
 function registerCreate(schedule: Command): void {
   const create = schedule
     .command('create')
-    .description('Create a schedule that runs an export or a sync (see `schedule create export --help`).');
+    .description('Create a schedule that runs an export or a sync (see `schedule create export --help`).')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  audienceflow schedule create export --app <id> --cron "0 2 * * *" --timezone Europe/Berlin
+  audienceflow schedule create sync --from-app <id> --to-app <id> --every 1h`,
+    );
 
   const exp = create.command('export').description('Schedule export runs. Takes the options of `audienceflow export`.');
   addExportOptions(exp);

@@ -93,13 +93,11 @@ export async function watchRun(
   };
   process.once('SIGINT', onSigint);
   let warnedNoWorker = false;
-  let last: ProgressSnapshot = { phase: 'starting' };
   try {
     while (!settled && !detached) {
       try {
         const p = await fetchProgress(c, handle);
         if (settled) break;
-        last = p.snapshot;
         view.update(p.snapshot);
         if (p.queryError && !warnedNoWorker && p.snapshot.phase === 'starting') {
           warnedNoWorker = true;
@@ -116,8 +114,8 @@ export async function watchRun(
       while (!settled && !detached && Date.now() < until) await sleep(100);
     }
     if (settled) {
-      // The bar ends full, on the last numbers seen.
-      view.update({ ...last, phase: 'done', retrying: undefined });
+      // The bar ends full; the report that follows has the final numbers.
+      view.update({ phase: 'done' });
     }
   } finally {
     view.stop();
