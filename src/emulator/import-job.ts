@@ -7,8 +7,7 @@ import type { ImportJobResource } from '@aws-sdk/client-pinpoint';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { S3Location } from '../contracts/s3-location';
 import { parseS3Url } from '../contracts/s3-location';
-import type { ParsedRow } from '../formats';
-import { EndpointFileError, newEndpointProblem, parseCsvEndpoints, parseNdjsonEndpoints } from '../formats';
+import { EndpointFileError, newEndpointProblem, parseCsvBatches, parseNdjsonBatches } from '../formats';
 import type { EmulatorCore } from './core';
 import { stableId } from './ids';
 import { addFailure, initCounters } from './job-progress';
@@ -97,41 +96,42 @@ export async function runImportPieces(
   const def = job.response.Definition as ImportJobResource;
   const r = job.response;
   const target = importTarget(app, job);
-  const parse = def.Format === 'CSV' ? parseCsvEndpoints : parseNdjsonEndpoints;
+  const parse = def.Format === 'CSV' ? parseCsvBatches : parseNdjsonBatches;
   const requestId = stableId(r.Id, 'request');
   for (const file of plan.files) {
     const where = url(plan.loc.bucket, file.key);
     let pieceFailed = false;
     try {
       const body = await openObject(core.s3, plan.loc.bucket, file.key, signal);
-      let n = 0;
       const now = new Date().toISOString();
-      const rows: AsyncIterable<ParsedRow> = parse(body, { validate: { existing: true } });
-      for await (const row of rows) {
+      const map = target.privateMap ?? app.endpoints;
+      for await (const rows of parse(body, { validate: { existing: true } })) {
         if (signal.aborted) throw signal.reason;
-        if (++n % 2000 === 0) await yieldToLoop();
-        if (row.kind === 'rejected') {
-          r.TotalFailures = (r.TotalFailures ?? 0) + 1;
-          addFailure(job, `${where} line ${row.line}: ${row.reason}`);
-          continue;
+        for (const row of rows) {
+          if (row.kind === 'rejected') {
+            r.TotalFailures = (r.TotalFailures ?? 0) + 1;
+            addFailure(job, `${where} line ${row.line}: ${row.reason}`);
+            continue;
+          }
+          const e = row.endpoint;
+          const id = e.Id ?? stableId(r.Id, file.key, String(row.line));
+          let reason = map.has(id) ? undefined : newEndpointProblem(e);
+          if (!reason) {
+            const result = core.upsert(app, id, e, { requestId, now, target: target.privateMap, raw: row.raw });
+            if ('reason' in result) reason = result.reason;
+          }
+          if (reason) {
+            r.TotalFailures = (r.TotalFailures ?? 0) + 1;
+            addFailure(job, `${where} line ${row.line}: ${reason}`);
+            continue;
+          }
+          r.TotalProcessed = (r.TotalProcessed ?? 0) + 1;
+          if (target.segment?.members && !target.segment.members.has(id)) {
+            target.segment.members.set(id, target.segmentVersion);
+          }
         }
-        const e = row.endpoint;
-        const id = e.Id ?? stableId(r.Id, file.key, String(row.line));
-        const map = target.privateMap ?? app.endpoints;
-        let reason = map.has(id) ? undefined : newEndpointProblem(e);
-        if (!reason) {
-          const result = core.upsert(app, id, e, { requestId, now, target: target.privateMap });
-          if ('reason' in result) reason = result.reason;
-        }
-        if (reason) {
-          r.TotalFailures = (r.TotalFailures ?? 0) + 1;
-          addFailure(job, `${where} line ${row.line}: ${reason}`);
-          continue;
-        }
-        r.TotalProcessed = (r.TotalProcessed ?? 0) + 1;
-        if (target.segment?.members && !target.segment.members.has(id)) {
-          target.segment.members.set(id, target.segmentVersion);
-        }
+        // Let the HTTP server answer between chunks however fast S3 delivers.
+        await yieldToLoop();
       }
     } catch (err) {
       if (signal.aborted) throw err;

@@ -8,10 +8,12 @@ import type { CsvColumn } from './csv-columns';
 import { parseCsvHeader } from './csv-columns';
 import { splitCsvLine } from './csv-line';
 import type { EndpointRecord } from './endpoint';
-import { readLines } from './lines';
+import { readLineBatches } from './lines';
+import type { TextLine } from './lines';
 import type { ParsedRow, ParseOptions } from './parsed-row';
 import { EndpointFileError, validateOptionsOf } from './parsed-row';
 import { validateEndpoint } from './validate-endpoint';
+import type { ValidateOptions } from './validate-endpoint';
 
 type Rec = Record<string, unknown> & {
   Attributes?: Record<string, string[]>;
@@ -72,40 +74,54 @@ export function csvRowToEndpoint(columns: CsvColumn[], values: string[]): Endpoi
   return e;
 }
 
+/** Parses one data line against the header's columns; undefined for a blank line. */
+function parseCsvRow(columns: CsvColumn[], l: TextLine, validate: ValidateOptions | undefined): ParsedRow | undefined {
+  const { line, text, tooLong } = l;
+  if (tooLong) return { kind: 'rejected', line, reason: 'the line is too long for an endpoint (at most 15 KB)' };
+  if (text.length === 0 || text.trim() === '') return undefined;
+  const tokens = splitCsvLine(text);
+  if (!tokens.ok) return { kind: 'rejected', line, reason: tokens.reason };
+  const endpoint = csvRowToEndpoint(columns, tokens.values);
+  if (typeof endpoint === 'string') return { kind: 'rejected', line, reason: endpoint };
+  const reason = validate ? validateEndpoint(endpoint, validate) : undefined;
+  return reason ? { kind: 'rejected', line, reason } : { kind: 'ok', line, endpoint };
+}
+
+function parseHeader(l: TextLine): CsvColumn[] {
+  const { line, text, tooLong } = l;
+  if (tooLong) throw new EndpointFileError(line, `CSV header (line ${line}) is too long`);
+  const tokens = splitCsvLine(text);
+  if (!tokens.ok) throw new EndpointFileError(line, `CSV header (line ${line}): ${tokens.reason}`);
+  const header = parseCsvHeader(tokens.values);
+  if ('reason' in header) throw new EndpointFileError(line, `CSV header (line ${line}): ${header.reason}`);
+  return header.columns;
+}
+
+/** The rows of each input chunk as one array (for hot loops such as the emulator's imports). */
+export async function* parseCsvBatches(
+  input: Readable | AsyncIterable<Buffer | string>,
+  opts: ParseOptions = {},
+): AsyncGenerator<ParsedRow[]> {
+  const validate = validateOptionsOf(opts);
+  let columns: CsvColumn[] | undefined;
+  for await (const lines of readLineBatches(input, opts)) {
+    const rows: ParsedRow[] = [];
+    for (const l of lines) {
+      if (!columns) {
+        if (l.text.trim() === '' && !l.tooLong) continue;
+        columns = parseHeader(l);
+        continue;
+      }
+      const row = parseCsvRow(columns, l, validate);
+      if (row) rows.push(row);
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
 export async function* parseCsvEndpoints(
   input: Readable | AsyncIterable<Buffer | string>,
   opts: ParseOptions = {},
 ): AsyncGenerator<ParsedRow> {
-  const validate = validateOptionsOf(opts);
-  let columns: CsvColumn[] | undefined;
-  for await (const { line, text, tooLong } of readLines(input, opts)) {
-    if (!columns) {
-      if (text.trim() === '' && !tooLong) continue;
-      if (tooLong) throw new EndpointFileError(line, `CSV header (line ${line}) is too long`);
-      const tokens = splitCsvLine(text);
-      if (!tokens.ok) throw new EndpointFileError(line, `CSV header (line ${line}): ${tokens.reason}`);
-      const header = parseCsvHeader(tokens.values);
-      if ('reason' in header) throw new EndpointFileError(line, `CSV header (line ${line}): ${header.reason}`);
-      columns = header.columns;
-      continue;
-    }
-    if (tooLong) {
-      yield { kind: 'rejected', line, reason: 'the line is too long for an endpoint (at most 15 KB)' };
-      continue;
-    }
-    if (text.length === 0 || text.trim() === '') continue;
-    const tokens = splitCsvLine(text);
-    if (!tokens.ok) {
-      yield { kind: 'rejected', line, reason: tokens.reason };
-      continue;
-    }
-    const endpoint = csvRowToEndpoint(columns, tokens.values);
-    if (typeof endpoint === 'string') {
-      yield { kind: 'rejected', line, reason: endpoint };
-      continue;
-    }
-    const reason = validate ? validateEndpoint(endpoint, validate) : undefined;
-    if (reason) yield { kind: 'rejected', line, reason };
-    else yield { kind: 'ok', line, endpoint };
-  }
+  for await (const rows of parseCsvBatches(input, opts)) yield* rows;
 }

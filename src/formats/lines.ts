@@ -20,10 +20,11 @@ export interface LineOptions {
 
 export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
 
-export async function* readLines(
+/** The lines of each input chunk as one array (fewer async hops than one line at a time). */
+export async function* readLineBatches(
   input: Readable | AsyncIterable<Buffer | string>,
   opts: LineOptions = {},
-): AsyncGenerator<TextLine> {
+): AsyncGenerator<TextLine[]> {
   const max = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   const decoder = new StringDecoder('utf8');
   let carry = '';
@@ -36,6 +37,7 @@ export async function* readLines(
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    const batch: TextLine[] = [];
     let start = 0;
     let nl = text.indexOf('\n', start);
     while (nl !== -1) {
@@ -45,8 +47,8 @@ export async function* readLines(
       } else {
         const piece = carry.length > 0 ? carry + text.slice(start, nl) : text.slice(start, nl);
         carry = '';
-        if (piece.length > max) yield { line: lineNo, text: piece.slice(0, 200), tooLong: true };
-        else yield { line: lineNo, text: piece.endsWith('\r') ? piece.slice(0, -1) : piece };
+        if (piece.length > max) batch.push({ line: lineNo, text: piece.slice(0, 200), tooLong: true });
+        else batch.push({ line: lineNo, text: piece.endsWith('\r') ? piece.slice(0, -1) : piece });
       }
       start = nl + 1;
       nl = text.indexOf('\n', start);
@@ -54,15 +56,23 @@ export async function* readLines(
     if (!skipping) {
       carry += text.slice(start);
       if (carry.length > max) {
-        yield { line: lineNo + 1, text: carry.slice(0, 200), tooLong: true };
+        batch.push({ line: lineNo + 1, text: carry.slice(0, 200), tooLong: true });
         carry = '';
         skipping = true;
       }
     }
+    if (batch.length > 0) yield batch;
   }
   const rest = carry + decoder.end();
   if (!skipping && rest.length > 0) {
     lineNo++;
-    yield { line: lineNo, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
+    yield [{ line: lineNo, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest }];
   }
+}
+
+export async function* readLines(
+  input: Readable | AsyncIterable<Buffer | string>,
+  opts: LineOptions = {},
+): AsyncGenerator<TextLine> {
+  for await (const batch of readLineBatches(input, opts)) yield* batch;
 }
