@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { isGrpcServiceError } from '@temporalio/client';
 import { PROJECT_ROOT, loadStackEnv, temporalSettings } from '../config';
 import { ExitCode } from '../contracts/failures';
+import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { InputError } from '../inputs';
 import { registerCancelCommand } from './cancel';
 import { registerEmulatorCommand } from './emulator';
@@ -97,6 +98,18 @@ function isUnreachable(e: unknown): boolean {
   return code === 14 || code === 4;
 }
 
+/** "Failed to start Workflow: 3 INVALID_ARGUMENT: …": the messages along the cause chain, first lines only. */
+export function errorChain(err: Error): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e instanceof Error; i++) {
+    const line = e.message.split('\n')[0] ?? '';
+    if (line && !parts.some((p) => p.includes(line))) parts.push(line);
+    e = e.cause;
+  }
+  return parts.join(': ');
+}
+
 /** Prints the error and returns the exit code. */
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
@@ -122,7 +135,18 @@ export function reportError(e: unknown): number {
     return ExitCode.Error;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`audienceflow: internal error: ${err.message}\n`);
+  const message = errorChain(err);
+  if (/Audienceflow\w+/.test(message) && /not defined|no mapping|unknown|invalid/i.test(message)) {
+    process.stderr.write(
+      `audienceflow: ${message}\nThe server does not know the custom search attributes. Fix: register them once:\n` +
+        Object.keys(SEARCH_ATTRIBUTES)
+          .map((name) => `  temporal operator search-attribute create --name ${name} --type Keyword`)
+          .join('\n') +
+        '\n(`audienceflow stack up` does this for the local stack.)\n',
+    );
+    return ExitCode.Error;
+  }
+  process.stderr.write(`audienceflow: internal error: ${message}\n`);
   if (process.env.AUDIENCEFLOW_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
   return ExitCode.Error;
 }
