@@ -1,23 +1,24 @@
 /**
- * Streaming writers of NDJSON objects to S3 for the transfer activity: text is batched into
- * ~256 KiB chunks and fed through a PassThrough into a lib-storage multipart Upload, waiting for
- * 'drain' so memory stays bounded (partSize × queueSize per open object).
+ * Streaming writers of NDJSON objects to S3 for the transfer activity: lines are encoded straight
+ * into 1 MiB buffers (no joined strings that would outlive a GC cycle) which are fed through a
+ * PassThrough into a lib-storage multipart Upload, waiting for 'drain' so memory stays bounded
+ * (partSize × queueSize + the PassThrough's buffer per open object).
  */
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
-const FLUSH_CHARS = 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
-const UPLOAD_QUEUE_SIZE = 2;
+const UPLOAD_QUEUE_SIZE = 4;
 
 /** One S3 object written as a stream. */
 export class S3ObjectWriter {
   private readonly body = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   private readonly upload: Upload;
   private readonly done: Promise<unknown>;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private failure: Error | undefined;
   bytes = 0;
   records = 0;
@@ -47,22 +48,27 @@ export class S3ObjectWriter {
 
   /**
    * Adds one line (without its newline); `bytes` is its UTF-8 length. Returns a promise only when
-   * the caller must wait (a batch went out and the upload is behind), so the hot path stays synchronous.
+   * the caller must wait (a chunk went out and the upload is behind), so the hot path stays synchronous.
    */
   writeLine(line: string, bytes: number): Promise<void> | undefined {
-    this.pending.push(line);
-    this.pendingChars += line.length + 1;
     this.bytes += bytes + 1;
     this.records++;
-    return this.pendingChars >= FLUSH_CHARS ? this.flush() : undefined;
+    let wait: Promise<void> | undefined;
+    if (this.used + bytes + 1 > this.chunk.length) {
+      wait = this.flush();
+      if (bytes + 1 > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes + 1);
+    }
+    this.used += this.chunk.write(line, this.used, 'utf8');
+    this.chunk[this.used++] = 0x0a;
+    return wait;
   }
 
   private flush(): Promise<void> {
-    if (this.pending.length === 0) return Promise.resolve();
-    const text = this.pending.join('\n') + '\n';
-    this.pending = [];
-    this.pendingChars = 0;
-    return this.body.write(text) ? Promise.resolve() : this.drained();
+    if (this.used === 0) return Promise.resolve();
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    return this.body.write(full) ? Promise.resolve() : this.drained();
   }
 
   private drained(): Promise<void> {
