@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { EmulatorCliOptions } from '../emulator/foreground';
 import { withEmulatorOptions } from '../emulator/foreground';
+import { ExitCode } from '../contracts/failures';
+import { CliError } from './errors';
 
 export function registerEmulatorCommand(program: Command): void {
   withEmulatorOptions(program.command('emulator'))
@@ -19,7 +21,9 @@ Examples:
   audienceflow emulator --port 4599 --data-dir .audienceflow/emulator --pace realistic`,
     )
     .action(async (o: EmulatorCliOptions) => {
-      const { runEmulatorForeground } = await import('../emulator/foreground');
-      await runEmulatorForeground(o);
+      const { PortInUseError, runEmulatorForeground } = await import('../emulator/foreground');
+      await runEmulatorForeground(o).catch((err: unknown) => {
+        throw err instanceof PortInUseError ? new CliError(err.message, ExitCode.BadInput) : err;
+      });
     });
 }

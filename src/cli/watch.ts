@@ -93,16 +93,19 @@ export async function watchRun(
   };
   process.once('SIGINT', onSigint);
   let warnedNoWorker = false;
+  let unanswered = 0;
   try {
     while (!settled && !detached) {
       try {
         const p = await fetchProgress(c, handle);
         if (settled) break;
         view.update(p.snapshot);
-        if (p.queryError && !warnedNoWorker && p.snapshot.phase === 'starting') {
+        unanswered = p.queryError ? unanswered + 1 : 0;
+        // A few unanswered queries in a row (not one slow answer) before suggesting a missing worker.
+        if (unanswered >= 3 && !warnedNoWorker && p.snapshot.phase === 'starting') {
           warnedNoWorker = true;
           view.message(
-            `no answer to the progress query yet (${p.queryError.split('\n')[0]}); is a worker running on task queue ` +
+            `no answer to the progress query yet (${(p.queryError ?? '').split('\n')[0]}); is a worker running on task queue ` +
               `"${c.settings.taskQueue}"? Start one with \`audienceflow worker\`.`,
           );
         }

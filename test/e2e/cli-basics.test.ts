@@ -9,7 +9,7 @@ import path from 'node:path';
 import { SA_PIPELINE } from '../../src/contracts/search-attributes';
 import { freePort } from '../../src/stack/ports';
 import { startTemporal } from '../harness';
-import { runCli } from './cli-support';
+import { runCli, spawnCli, waitFor } from './cli-support';
 
 const APP = '0123456789abcdef0123456789abcdef';
 const APP2 = 'fedcba9876543210fedcba9876543210';
@@ -114,6 +114,22 @@ describe('audienceflow CLI: help, bad input, unreachable Temporal', () => {
     expect(d.typedSearchAttributes.get(SA_PIPELINE)).toBe('export');
     expect(await d.staticSummary()).toContain(`Export pinpoint app ${APP} to s3://bucket/x/`);
     expect(await d.staticDetails()).toContain('| role |');
+
+    // Nobody polls this task queue: --wait says so, and Ctrl-C leaves the run alone (exit 130).
+    const { child, done } = spawnCli(['status', started.workflowId, '--wait'], env);
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    await waitFor(
+      'the no-worker hint',
+      () => (out.includes('is a worker running on task queue') ? true : undefined),
+      60_000,
+    );
+    child.kill('SIGINT');
+    const watched = await done;
+    expect(watched.code).toBe(130);
+    expect(out).toContain('"cli-basics-no-worker"? Start one with `audienceflow worker`');
+    expect(watched.stderr).toContain(`audienceflow cancel ${started.workflowId}`);
+    expect((await temporal.client.workflow.getHandle(started.workflowId).describe()).status.name).toBe('RUNNING');
     await temporal.client.workflow.getHandle(started.workflowId).terminate('test cleanup');
   });
 
