@@ -2,7 +2,9 @@
  * One variant of the transfer benchmark, in its own process so its peak memory (VmHWM) is its
  * own. Reads every object given, prints one JSON line: { variant, records, ms, baselineMb, peakMb }.
  *
- *   node --import tsx bench/transfer-variant.ts <transferPiece|bare|whole-object> <bucket> <key>...
+ *   node --import tsx bench/transfer-variant.ts <transferPiece|transferPiece-dry|bare|whole-object> <bucket> <key>...
+ *   node --import tsx bench/transfer-variant.ts s3-ingest <bucket> <bytes> <endpoints>
+ *     (the S3 server's ingest alone: `bytes` of NDJSON through the transfer's own part writer)
  *   (S3 from AWS_ENDPOINT_URL_S3, path style, dummy credentials)
  */
 import fs from 'node:fs';
@@ -12,7 +14,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
 
-type Variant = 'transferPiece' | 'transferPiece-dry' | 'bare' | 'whole-object';
+type Variant = 'transferPiece' | 'transferPiece-dry' | 'bare' | 'whole-object' | 's3-ingest';
 
 function statusMb(field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -77,7 +79,23 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   let run: (key: string, index: number) => Promise<number>;
-  if (variant === 'transferPiece' || variant === 'transferPiece-dry') {
+  let bytesOut = 0;
+  if (variant === 's3-ingest') {
+    const [bytesArg, endpointsArg] = keys.splice(0, 2);
+    keys.push('-');
+    const { S3ObjectWriter } = await import('../activities/transfer-parts');
+    run = async () => {
+      const line = '{"Id":"ep-00000000","ChannelType":"EMAIL","Address":"someone@example.com"}'.padEnd(699, ' ');
+      const writer = new S3ObjectWriter(s3, bucket, `bench/ingest/${process.pid}.json`);
+      for (let left = Number(bytesArg); left > 0; left -= 700) {
+        const wait = writer.writeLine(line, 699);
+        if (wait) await wait;
+      }
+      await writer.end();
+      bytesOut = writer.bytes;
+      return Number(endpointsArg);
+    };
+  } else if (variant === 'transferPiece' || variant === 'transferPiece-dry') {
     // Loaded only here, so the other variants do not carry the Temporal modules in their memory.
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const { createTransferActivities } = await import('../activities/transfer');
@@ -94,6 +112,7 @@ async function main(): Promise<void> {
           dryRun: variant === 'transferPiece-dry',
         },
       );
+      bytesOut += r.bytesOut;
       return r.read;
     };
   } else if (variant === 'bare') {
@@ -111,7 +130,9 @@ async function main(): Promise<void> {
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(`${JSON.stringify({ variant, records, ms, cpuMs, baselineMb, peakMb: statusMb('VmHWM') })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ variant, records, ms, cpuMs, bytesOut, baselineMb, peakMb: statusMb('VmHWM') })}\n`,
+  );
   s3.destroy();
 }
 

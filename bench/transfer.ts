@@ -30,11 +30,12 @@ import { ensureBucket, localS3Client, startWeed, weedPortsFor } from '../src/sta
 import { requireTool } from '../src/stack/tools';
 
 const APP = '0123456789abcdef0123456789abcdef';
-const VARIANTS = ['transferPiece', 'transferPiece-dry', 'bare', 'whole-object'] as const;
+const VARIANTS = ['transferPiece', 'transferPiece-dry', 's3-ingest', 'bare', 'whole-object'] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, string> = {
   transferPiece: 'transferPiece (sync transfer)',
   'transferPiece-dry': 'transferPiece, dry run (no upload)',
+  's3-ingest': 'S3 ingest alone (same bytes out)',
   bare: '(a) bare stream',
   'whole-object': '(b) whole object (SDK samples)',
 };
@@ -47,6 +48,8 @@ interface Measured {
   perSecond?: number;
   baselineMb?: number;
   peakMb?: number;
+  cpuMs?: number;
+  bytesOut?: number;
   error?: string;
 }
 
@@ -77,11 +80,11 @@ async function uploadPiece(s3: S3Client, bucket: string, key: string, count: num
   return count;
 }
 
-function runVariant(variant: Variant, bucket: string, key: string, endpoints: number, env: NodeJS.ProcessEnv) {
+function runVariant(variant: Variant, bucket: string, args: string[], endpoints: number, env: NodeJS.ProcessEnv) {
   return new Promise<Measured>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(__dirname, 'transfer-variant.ts'), variant, bucket, key],
+      ['--import', 'tsx', path.join(__dirname, 'transfer-variant.ts'), variant, bucket, ...args],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -207,8 +210,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(large) || large < 1000) throw new Error('--endpoints must be a whole number ≥ 1000');
   const small = Math.round(large / 4);
   const repeat = Number(arg('repeat', '2'));
-  const holds = arg('hold', '5,40')
+  const holdArg = arg('hold', '5,40');
+  const holds = (holdArg === 'none' ? '' : holdArg)
     .split(',')
+    .filter((s) => s !== '')
     .map((s) => Number(s));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-transfer-'));
@@ -250,7 +255,10 @@ async function main(): Promise<void> {
       const best = new Map<Variant, Measured>();
       for (let rep = 0; rep < repeat; rep++) {
         for (const variant of VARIANTS) {
-          const r = await runVariant(variant, bucket, key, count, childEnv);
+          const out = best.get('transferPiece')?.bytesOut ?? 0;
+          if (variant === 's3-ingest' && out === 0) continue;
+          const args = variant === 's3-ingest' ? [String(out), String(count)] : [key];
+          const r = await runVariant(variant, bucket, args, count, childEnv);
           say(
             `  ${variant.padEnd(18)} ${n(count).padStart(10)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
           );
@@ -262,7 +270,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      results.push(...VARIANTS.map((v) => best.get(v)!));
+      results.push(...VARIANTS.flatMap((v) => (best.has(v) ? [best.get(v)!] : [])));
     }
     if (holds.length > 0 && holds.every((h) => Number.isFinite(h) && h >= 0)) {
       say(`sync history length with the export job held ${holds.join(' s and ')} s …`);
@@ -276,15 +284,15 @@ async function main(): Promise<void> {
 
   const bareOf = (count: number) => results.find((r) => r.variant === 'bare' && r.endpoints === count);
   say('');
-  say('| variant | endpoints | endpoints/s | vs (a) bare stream | peak RSS (VmHWM) | RSS at start |');
-  say('|---|---:|---:|---:|---:|---:|');
+  say('| variant | endpoints | endpoints/s | vs (a) bare stream | CPU s | peak RSS (VmHWM) | RSS at start |');
+  say('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const base = bareOf(r.endpoints)?.perSecond;
     const label = LABELS[r.variant];
     say(
       r.error
-        ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | |`
-        : `| ${label} | ${n(r.endpoints)} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
+        ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | | |`
+        : `| ${label} | ${n(r.endpoints)} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${((r.cpuMs ?? 0) / 1000).toFixed(1)} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
     );
   }
   const tp = (count: number) => results.find((r) => r.variant === 'transferPiece' && r.endpoints === count);
