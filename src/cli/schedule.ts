@@ -4,7 +4,7 @@
  * schedule (`<schedule-id>-<time>`), and every run writes under its own `<workflowId>/<runId>/` prefix.
  */
 import type { Command } from 'commander';
-import type { Client, ScheduleDescription, ScheduleHandle } from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
 import { ExitCode } from '../contracts/failures';
 import type { CliClient } from './client';
@@ -415,7 +415,8 @@ Examples:
     'audienceflow schedule trigger sync-<source-id>-to-<target-id> --wait',
     async (c, handle, _id, opts) => {
       const json = opts.json === true;
-      const overlap = parseOverlap(typeof opts.overlap === 'string' ? opts.overlap : 'allow-all');
+      // Parsed (and checked) by commander before anything connects; see the option below.
+      const overlap = (opts.overlap as ScheduleOverlapPolicy | undefined) ?? 'ALLOW_ALL';
       const before = actionKeys(await describeSchedule(handle));
       await handle.trigger(overlap);
       const started = await waitForNewAction(handle, before, 15_000);
@@ -454,7 +455,11 @@ Examples:
       return printOutcome(o, { json, ...(pipeline && { pipeline }) });
     },
   )
-    .option('--overlap <policy>', `overlap policy for this run (${OVERLAP_POLICIES.join(', ')})`, 'allow-all')
+    .option(
+      '--overlap <policy>',
+      `overlap policy for this run (${OVERLAP_POLICIES.join(', ')}; default: allow-all)`,
+      (v: string) => parseOverlap(v),
+    )
     .option('--wait', 'follow the started run like `export --wait` and end with its report', false)
     .option('--json', 'print machine-readable JSON on stdout (progress to stderr)', false);
 
