@@ -165,7 +165,8 @@ describe('audienceflow CLI: help, bad input, unreachable Temporal', () => {
 
   it('says how to get a server when Temporal is unreachable (exit 4)', async () => {
     const port = await freePort(20_000);
-    const r = await runCli(['list'], { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    // The global --address option overrides TEMPORAL_ADDRESS (which points at the live server here).
+    const r = await runCli(['--address', `127.0.0.1:${port}`, 'list'], env);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`cannot reach Temporal at 127.0.0.1:${port}`);
     expect(r.stderr).toContain('audienceflow stack up');
