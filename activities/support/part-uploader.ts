@@ -44,6 +44,7 @@ export class PartUploader {
   private readonly finished: UploadedPart[] = [];
   private batch: string[] = [];
   private batchBytes = 0;
+  private aborted = false;
 
   constructor(private readonly opts: PartUploaderOptions) {}
 
@@ -56,6 +57,7 @@ export class PartUploader {
    * (a batch is flushed into a busy upload, or a part is completed): the common path allocates nothing.
    */
   write(text: string): Promise<void> | undefined {
+    if (this.aborted) return Promise.reject(new Error('upload aborted'));
     const n = Buffer.byteLength(text);
     if (this.current && this.current.bytes + n > this.opts.maxPartBytes && this.current.bytes > 0) {
       return this.closePart().then(() => this.write(text));
@@ -76,11 +78,13 @@ export class PartUploader {
 
   /** Aborts the open multipart upload (its parts are discarded by S3). */
   async abort(): Promise<void> {
+    this.aborted = true;
     const part = this.current;
     this.current = undefined;
     if (!part) return;
+    // Destroyed with an error so a writer waiting for 'drain' is released (a plain destroy() would leave it waiting).
+    part.stream.destroy(new Error('upload aborted'));
     await part.upload.abort().catch(() => undefined);
-    part.stream.destroy();
     await part.done.catch(() => undefined);
   }
 
