@@ -62,6 +62,21 @@ export function createJobActivities(deps: ActivityDeps) {
     },
 
     /**
+     * Stops remote jobs after the run was cancelled, where the provider can (AEP: DELETE /export/jobs/{id}).
+     * Returns the ids it stopped; Pinpoint has no cancel operation, so nothing is stopped there.
+     */
+    async cancelJobs(input: { provider: ProviderName; jobs: JobRef[] }): Promise<string[]> {
+      const p = adapter(input.provider);
+      if (!p.canCancel || !p.cancelJob) return [];
+      const stopped: string[] = [];
+      for (const job of input.jobs) {
+        await p.cancelJob(job);
+        stopped.push(job.jobId);
+      }
+      return stopped;
+    },
+
+    /**
      * Polls one job until it is terminal: one long activity, backing off from the poll policy's initial interval to its
      * cap, heartbeating the last seen status (the pending activity in the UI shows it; a retry resumes the poll count).
      * Cancellation arrives through the heartbeat and ends the wait at once. Past maxWaitMs: non-retryable WaitTimeout.

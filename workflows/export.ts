@@ -104,8 +104,16 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
       throw runFailure(err);
     }
     t.phase('cleaning-up');
-    const removed = await CancellationScope.nonCancellable(() =>
-      cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+    const { removed, stopped } = await CancellationScope.nonCancellable(async () => ({
+      stopped: job
+        ? await cleanup.cancelJobs.executeWithOptions({ summary: `stop export job ${job.jobId} if the provider can` }, [
+            {
+              provider: input.provider,
+              jobs: [{ kind: 'EXPORT', applicationId: input.applicationId, jobId: job.jobId }],
+            },
+          ])
+        : [],
+      removed: await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
         {
           bucket: out.bucket,
           prefix: out.key,
@@ -114,11 +122,13 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
             : undefined,
         },
       ]),
-    );
+    }));
     objects = [];
-    const jobNote = job
-      ? `Pinpoint export job ${job.jobId} cannot be stopped (Pinpoint has no cancel operation) and may still write under ${outputUrl}.`
-      : 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
+    const jobNote = !job
+      ? 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).'
+      : stopped.includes(job.jobId)
+        ? `Export job ${job.jobId} was stopped.`
+        : `Pinpoint export job ${job.jobId} cannot be stopped (Pinpoint has no cancel operation) and may still write under ${outputUrl}.`;
     return report('CANCELLED', {
       message: `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run.`,
     });

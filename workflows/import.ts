@@ -119,18 +119,37 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       throw runFailure(err);
     }
     t.phase('cleaning-up');
-    const removed = staging
-      ? await CancellationScope.nonCancellable(() =>
-          cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run staged' }, [
-            { bucket: staging.bucket, prefix: staging.key },
-          ]),
-        )
-      : undefined;
     const started = jobs.map((j) => j.jobId);
+    const { removed, stopped } = await CancellationScope.nonCancellable(async () => ({
+      stopped:
+        started.length > 0
+          ? await cleanup.cancelJobs.executeWithOptions(
+              { summary: 'stop the started import jobs if the provider can' },
+              [
+                {
+                  provider: input.provider,
+                  jobs: started.map((jobId) => ({
+                    kind: 'IMPORT' as const,
+                    applicationId: input.applicationId,
+                    jobId,
+                  })),
+                },
+              ],
+            )
+          : [],
+      removed: staging
+        ? await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run staged' }, [
+            { bucket: staging.bucket, prefix: staging.key },
+          ])
+        : undefined,
+    }));
+    const running = started.filter((id) => !stopped.includes(id));
     const jobNote =
-      started.length > 0
-        ? `Pinpoint import job(s) ${started.join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still import rows.`
-        : 'No import job was started.';
+      started.length === 0
+        ? 'No import job was started.'
+        : running.length === 0
+          ? `Import job(s) ${stopped.join(', ')} were stopped.`
+          : `Pinpoint import job(s) ${running.join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still import rows.`;
     const cleaned = removed
       ? ` Removed ${removed.deletedObjects} staged object(s) under ${formatS3Url(staging!)}.`
       : '';
