@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { stackEnvFile, stateDir } from '../config';
 import { ExitCode } from '../contracts/failures';
-import { DEFAULT_STACK_OPTIONS, PART_LABELS, stackDown, stackStatus, stackUp } from '../stack/stack';
 import type { StackOptions } from '../stack/stack';
-import { ensureTool } from '../stack/tools';
 import { badInput, CliError } from './errors';
 
 function port(option: string) {
@@ -16,6 +14,20 @@ function port(option: string) {
 }
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The stack module pulls in the AWS SDK and the Temporal client: loaded only when a stack command runs. */
+const stackModule = () => import('../stack/stack');
+
+/** Defaults, repeated here so `--help` stays fast (kept equal to stack.ts DEFAULT_STACK_OPTIONS by a unit test). */
+export const STACK_DEFAULTS = {
+  temporalPort: 7233,
+  uiPort: 8233,
+  s3Port: 8333,
+  emulatorPort: 8787,
+  bucket: 'audienceflow-local',
+  pace: 'fast',
+} as const;
+const DEFAULT_STACK_OPTIONS = STACK_DEFAULTS;
 
 export function registerStackCommand(program: Command): void {
   const stack = program
@@ -51,6 +63,8 @@ export function registerStackCommand(program: Command): void {
       if (!['instant', 'fast', 'realistic'].includes(o.pace)) {
         throw badInput('--pace', `"${o.pace}" is not a pace`, 'pass instant, fast or realistic');
       }
+      const { ensureTool } = await import('../stack/tools');
+      const { stackUp } = await stackModule();
       for (const name of ['temporal', 'weed'] as const) {
         const r = ensureTool(name, say);
         if (!r.path)
@@ -71,6 +85,7 @@ export function registerStackCommand(program: Command): void {
     .description('report each part of the local stack as healthy or not (exit 1 when any is not)')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
+      const { PART_LABELS, stackStatus } = await stackModule();
       const parts = await stackStatus();
       if (o.json) say(JSON.stringify(parts, null, 2));
       else {
@@ -87,6 +102,7 @@ export function registerStackCommand(program: Command): void {
     .description('stop exactly the processes `up` started (by recorded pid); data is kept unless --purge')
     .option('--purge', 'also delete the stack data (Temporal history, S3 objects, emulator state)')
     .action(async (o: { purge?: boolean }) => {
+      const { stackDown } = await stackModule();
       await stackDown({ purge: o.purge }, say);
     });
 }

@@ -51,3 +51,11 @@ describe('server command lines', () => {
     for (const name of Object.keys(SEARCH_ATTRIBUTES)) expect(args).toContain(`${name}=Keyword`);
   });
 });
+
+describe('stack defaults', () => {
+  it('the CLI help shows the defaults the launcher uses', async () => {
+    const { STACK_DEFAULTS } = await import('../../src/cli/stack');
+    const { DEFAULT_STACK_OPTIONS } = await import('../../src/stack/stack');
+    expect(DEFAULT_STACK_OPTIONS).toMatchObject(STACK_DEFAULTS);
+  });
+});
