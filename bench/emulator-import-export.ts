@@ -241,7 +241,8 @@ async function main(): Promise<void> {
       '',
       `input ${(bytes / 1e6).toFixed(0)} MB NDJSON in ${files} files (${imp.TotalPieces} pieces); ` +
         `output ${gz.length} gzip objects, ${(gzBytes / 1e6).toFixed(0)} MB, ${lines.toLocaleString()} lines verified; ` +
-        `node ${process.version}, ${os.cpus().length} CPUs`,
+        `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end ` +
+        '(other processes on the machine slow both phases)',
     ].join('\n');
     process.stdout.write(`\n${table}\n`);
     const verdict =

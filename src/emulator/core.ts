@@ -89,6 +89,7 @@ export class EmulatorCore {
   async load(): Promise<JobState[]> {
     const p = this.persistence;
     if (!p) return [];
+    p.lock();
     const meta = await p.readMeta();
     if (!meta) return [];
     this.state.seq = meta.seq;

@@ -77,8 +77,19 @@ export function emulatorOptionsFrom(o: EmulatorCliOptions, env: NodeJS.ProcessEn
   };
 }
 
+/** Says which port is taken and how to pick another, instead of a bare EADDRINUSE. */
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`--port: ${host}:${port} is already in use. Fix: pass another --port (0 picks a free one)`);
+    this.name = 'PortInUseError';
+  }
+}
+
 export async function runEmulatorForeground(o: EmulatorCliOptions): Promise<void> {
-  const emulator = await startEmulator(emulatorOptionsFrom(o));
+  const emulator = await startEmulator(emulatorOptionsFrom(o)).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(o.host, o.port);
+    throw err;
+  });
   process.stdout.write(`listening on ${emulator.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -17,6 +17,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const core = new EmulatorCore(options, s3);
   const resumable = await core.load();
   const engine = new JobEngine(core);
+  const server = createEmulatorServer(core, engine);
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    s3.destroy();
+    core.persistence?.unlock();
+    throw err;
+  }
   // Jobs that were running when the emulator stopped start over (imports are idempotent upserts:
   // records without an Id get ids derived from job, file and line; exports rewrite the same keys).
   for (const job of resumable) {
@@ -26,15 +41,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const found = core.findJob(job.response.Id);
     if (found) engine.start(found.app, job);
   }
-  const server = createEmulatorServer(core, engine);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {

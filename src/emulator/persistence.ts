@@ -23,6 +23,18 @@ export interface MetaSnapshot {
 
 const FLUSH_BYTES = 1024 * 1024;
 
+/** Data directories locked by emulators of this process (several can run in one test process). */
+const lockedHere = new Set<string>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await fsp.open(tmp, 'w');
@@ -67,6 +79,46 @@ export class Persistence {
   constructor(readonly dir: string) {
     fs.mkdirSync(path.join(dir, 'apps'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'segments'), { recursive: true });
+  }
+
+  /**
+   * Takes the data directory for this process (a `lock` file with our pid); a second emulator on the
+   * same directory would corrupt it. A lock left by a process that is gone is taken over.
+   */
+  lock(): void {
+    const file = path.join(this.dir, 'lock');
+    const key = path.resolve(this.dir);
+    if (lockedHere.has(key)) {
+      throw new Error(
+        `--data-dir ${this.dir} is in use by another emulator (pid ${process.pid}); stop it or pick another directory`,
+      );
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+        lockedHere.add(key);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(fs.readFileSync(file, 'utf8'));
+        if (pid && pid !== process.pid && isAlive(pid)) {
+          throw new Error(
+            `--data-dir ${this.dir} is in use by another emulator (pid ${pid}); stop it or pick another directory`,
+          );
+        }
+        fs.rmSync(file, { force: true });
+      }
+    }
+  }
+
+  unlock(): void {
+    const file = path.join(this.dir, 'lock');
+    if (!lockedHere.delete(path.resolve(this.dir))) return;
+    try {
+      if (Number(fs.readFileSync(file, 'utf8')) === process.pid) fs.rmSync(file, { force: true });
+    } catch {
+      /* not locked */
+    }
   }
 
   private logFile(appId: string): string {
@@ -199,5 +251,6 @@ export class Persistence {
   async close(): Promise<void> {
     await this.flushEndpoints();
     await this.writeMetaNow();
+    this.unlock();
   }
 }

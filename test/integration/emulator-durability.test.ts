@@ -119,6 +119,20 @@ it('keeps apps, endpoints, segments and jobs across a restart', async () => {
   }
 });
 
+it('refuses a second emulator on the same data directory', async () => {
+  const dataDir = tempDir();
+  const emu = await emulatorOn(s3, { dataDir });
+  try {
+    await expect(emulatorOn(s3, { dataDir })).rejects.toThrow(
+      `--data-dir ${dataDir} is in use by another emulator (pid ${process.pid})`,
+    );
+  } finally {
+    await emu.close();
+  }
+  const again = await emulatorOn(s3, { dataDir });
+  await again.close();
+});
+
 it('resumes a job that was running when the emulator stopped', async () => {
   const dataDir = tempDir();
   let emu = await emulatorOn(s3, { dataDir });
