@@ -90,7 +90,7 @@ export class PartUploader {
 
   private openPart(): OpenPart {
     const n = this.finished.length + 1;
-    const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const stream = new PassThrough({ highWaterMark: 256 * 1024 });
     const upload = new Upload({
       client: this.opts.s3,
       params: { Bucket: this.opts.bucket, Key: this.opts.keyOf(n), Body: stream, ContentType: this.opts.contentType },

@@ -53,7 +53,7 @@ export function partPrefix(prefix: string, n: number): string {
 }
 
 function openInput(file: string): { stream: Readable; raw: fs.ReadStream } {
-  const raw = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   if (!file.endsWith('.gz')) return { stream: raw, raw };
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));
