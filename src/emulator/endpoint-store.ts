@@ -101,7 +101,9 @@ function createFromRaw(
   if (req.EndpointStatus === undefined) head += ',"EndpointStatus":"ACTIVE"';
   if (req.OptOut === undefined) head += ',"OptOut":"NONE"';
   if (req.RequestId === undefined) head += `,"RequestId":${JSON.stringify(requestId)}`;
-  return `${head},${rest}`;
+  // Copy into one flat string: the concatenation would otherwise keep the whole decoded input chunk
+  // alive through a sliced string (measured: ~30% more heap per stored endpoint).
+  return Buffer.from(`${head},${rest}`, 'utf8').toString('utf8');
 }
 
 /**
