@@ -256,6 +256,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
+          loadAverage: os.loadavg()[0],
           total,
           files,
           importS,
