@@ -98,12 +98,31 @@ async function adoptRunning(part: PartName, rec: PartRecord | undefined, log: (l
   return true;
 }
 
+/** Every port of every part that is not running yet is checked before anything starts. */
+async function preflightPorts(o: StackOptions, state: StackState): Promise<void> {
+  const running = (part: PartName): boolean => {
+    const rec = state.parts[part];
+    return rec !== undefined && isAlive(rec.pid);
+  };
+  const ports: Array<[number, string]> = [];
+  if (!running('temporal')) {
+    ports.push([o.temporalPort, 'Temporal gRPC, --temporal-port'], [o.uiPort, 'Temporal Web UI, --ui-port']);
+  }
+  if (!running('s3')) {
+    const w = weedPortsFor(o.s3Port);
+    for (const p of [w.s3, w.master, w.volume, w.filer]) {
+      ports.push(
+        [p, `SeaweedFS, derived from --s3-port ${o.s3Port}`],
+        [p + 10_000, `SeaweedFS gRPC, derived from --s3-port ${o.s3Port}`],
+      );
+    }
+  }
+  if (!running('emulator')) ports.push([o.emulatorPort, 'Pinpoint emulator, --emulator-port']);
+  await assertPortsFree(ports);
+}
+
 async function upTemporal(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
   if (await adoptRunning('temporal', state.parts.temporal, log)) return;
-  await assertPortsFree([
-    [o.temporalPort, 'Temporal gRPC, --temporal-port'],
-    [o.uiPort, 'Temporal Web UI, --ui-port'],
-  ]);
   const logFile = logFileFor('temporal');
   const binary = requireTool('temporal');
   const dataDir = path.join(stateDir(), 'temporal');
@@ -129,12 +148,6 @@ async function upS3(o: StackOptions, state: StackState, log: (l: string) => void
   if (!(await adoptRunning('s3', state.parts.s3, log))) {
     const ports = weedPortsFor(o.s3Port);
     const all = [ports.s3, ports.master, ports.volume, ports.filer];
-    await assertPortsFree(
-      all.flatMap((p): Array<[number, string]> => [
-        [p, `SeaweedFS, derived from --s3-port ${o.s3Port}`],
-        [p + 10_000, `SeaweedFS gRPC, derived from --s3-port ${o.s3Port}`],
-      ]),
-    );
     const logFile = logFileFor('s3');
     await startWeed({
       binary: requireTool('weed'),
@@ -166,7 +179,6 @@ async function upS3(o: StackOptions, state: StackState, log: (l: string) => void
 
 async function upEmulator(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
   if (await adoptRunning('emulator', state.parts.emulator, log)) return;
-  await assertPortsFree([[o.emulatorPort, 'Pinpoint emulator, --emulator-port']]);
   const logFile = logFileFor('emulator');
   const child = spawnLogged(
     process.execPath,
@@ -252,6 +264,7 @@ export async function stackUp(
   const o = { ...DEFAULT_STACK_OPTIONS, ...options };
   fs.mkdirSync(stateDir(), { recursive: true });
   const state = readState();
+  await preflightPorts(o, state);
   // The S3 server first: the emulator needs it. Temporal starts alongside.
   await Promise.all([upTemporal(o, state, log), upS3(o, state, log)]);
   await upEmulator(o, state, log);

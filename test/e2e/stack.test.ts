@@ -130,18 +130,19 @@ describe('audienceflow stack', () => {
     const busy = await freePort();
     const net = await import('node:net');
     const server = net.createServer().listen(busy, '127.0.0.1');
+    const busyHome = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-busy-'));
     try {
       const res = await runCli(
         ['stack', 'up', '--temporal-port', String(busy), '--ui-port', String(await freePort())],
-        {
-          ...env,
-          AUDIENCEFLOW_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-busy-')),
-        },
+        { ...env, AUDIENCEFLOW_HOME: busyHome },
       );
       expect(res.code).not.toBe(0);
       expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use`);
+      // Checked before anything starts: nothing was launched, nothing to clean up.
+      expect(fs.existsSync(path.join(busyHome, 'stack.json'))).toBe(false);
     } finally {
       server.close();
+      fs.rmSync(busyHome, { recursive: true, force: true });
     }
   });
 });

@@ -24,9 +24,26 @@ export interface TestStack {
  * code under test that reads config (src/config.ts) finds them.
  */
 export async function startStack(opts: { emulator?: HarnessEmulatorOptions } = {}): Promise<TestStack> {
-  const [temporal, s3] = await Promise.all([startTemporal(), startS3()]);
-  const emulator = await startEmulator(s3, opts.emulator);
-  const bucket = await s3.newBucket();
+  const started = await Promise.allSettled([startTemporal(), startS3()]);
+  const [t, s] = started;
+  let emulator: HarnessEmulator | undefined;
+  let bucket: string;
+  try {
+    if (t.status === 'rejected') throw t.reason;
+    if (s.status === 'rejected') throw s.reason;
+    emulator = await startEmulator(s.value, opts.emulator);
+    bucket = await s.value.newBucket();
+  } catch (err) {
+    // Stop whatever did start, so a failed setup leaves no server behind.
+    await emulator?.close().catch(() => undefined);
+    await Promise.allSettled([
+      t.status === 'fulfilled' ? t.value.teardown() : undefined,
+      s.status === 'fulfilled' ? s.value.stop() : undefined,
+    ]);
+    throw err;
+  }
+  const temporal = t.value;
+  const s3 = s.value;
   const env: Record<string, string> = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: temporal.namespace ?? 'default',
@@ -42,11 +59,11 @@ export async function startStack(opts: { emulator?: HarnessEmulatorOptions } = {
   return {
     temporal,
     s3,
-    emulator,
+    emulator: emulator,
     bucket,
     env,
     async stop() {
-      await emulator.close().catch(() => undefined);
+      await emulator?.close().catch(() => undefined);
       await Promise.allSettled([temporal.teardown(), s3.stop()]);
     },
   };

@@ -8,7 +8,7 @@ import {
   SA_STATUS,
 } from '../../src/contracts/search-attributes';
 import { findTool, toolVersion } from '../../src/stack/tools';
-import { say } from './cleanup';
+import { killOnExit, ownChildrenMatching, say } from './cleanup';
 
 let runtimeInstalled = false;
 
@@ -40,9 +40,13 @@ export async function startTemporal(): Promise<TestWorkflowEnvironment> {
       log: { format: 'pretty', level: 'warn' },
     },
   });
+  // The SDK kills its server on teardown(); if the test process dies first, so does the server.
+  const port = env.address.split(':').pop() ?? '';
+  const serverPids = ownChildrenMatching('start-dev', '--port', port);
+  serverPids.forEach((pid) => killOnExit(pid));
   const info = await env.connection.workflowService.getSystemInfo({});
   say(
-    `Temporal dev server ${info.serverVersion ?? ''} at ${env.address} (${binary ? toolVersion(binary, 'temporal') : 'downloaded'})`,
+    `Temporal dev server ${info.serverVersion ?? ''} at ${env.address}, pid ${serverPids.join(',') || '?'} (${binary ? toolVersion(binary, 'temporal') : 'downloaded'})`,
   );
   return env;
 }
