@@ -246,3 +246,49 @@ test('a schedule fires (trigger) and its run completes under its own prefix', as
     await schedule.delete();
   }
 });
+
+test('as a classic cron workflow, every run completes on its own under its own prefix', async () => {
+  const target = await createApp(env.pinpoint, 'sync-cron');
+  const handle = await env.client.workflow.start(syncEndpoints, {
+    taskQueue: env.taskQueue,
+    workflowId: `cron-sync-${Date.now()}`,
+    args: [syncInput(env.bucket, source, target)],
+    cronSchedule: '@every 2s',
+  });
+  try {
+    const runs = await eventually(
+      'two finished cron runs',
+      async () => {
+        const ids: string[] = [];
+        for await (const w of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) {
+          if (w.status.name !== 'RUNNING') ids.push(w.runId);
+        }
+        return ids.length >= 2 ? ids.slice(0, 2) : undefined;
+      },
+      90_000,
+    );
+    // A cron run's close event carries its result and the next run's id (the client would follow that run).
+    const reports = await Promise.all(
+      runs.map(async (runId) => {
+        const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+        const close = history.events?.[history.events.length - 1];
+        const payload =
+          close?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0] ??
+          close?.workflowExecutionContinuedAsNewEventAttributes?.lastCompletionResult?.payloads?.[0];
+        return JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as SyncReport;
+      }),
+    );
+    const invalid = generated(SEEDED).filter((e) => e.Address === '').length;
+    for (const r of reports) {
+      expect(r.status).toBe('COMPLETED');
+      expect(r.counts.processed).toBe(SEEDED - invalid);
+      expect(r.reportLocation).toContain(`/sync/${r.workflowId}/${r.runId}/`);
+    }
+    expect(reports.map((r) => r.runId).sort()).toEqual([...runs].sort());
+    expect(reports[0]!.runId).not.toBe(reports[1]!.runId);
+    // The second run upserted the same ids: the target holds each endpoint once.
+    expect((await emulatorAdmin(env).app(target)).endpoints).toBe(SEEDED - invalid);
+  } finally {
+    await handle.terminate('test done');
+  }
+});
