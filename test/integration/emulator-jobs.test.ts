@@ -540,3 +540,18 @@ describe('segments, listing and limits', () => {
     }
   });
 });
+
+describe('reset', () => {
+  it('ends stalled and queued jobs of deleted apps and frees their import slots', async () => {
+    const appId = await newApp();
+    await put(s3, bucket, 'reset/a.json', JSON.stringify({ ChannelType: 'SMS', Address: '+1' }));
+    await admin(emu.url, 'POST', 'faults', { stallNextJobs: 3, jobKind: 'IMPORT' });
+    for (let i = 0; i < 3; i++) await importJob(appId, { S3Url: `s3://${bucket}/reset/a.json` });
+    await admin(emu.url, 'POST', 'reset');
+    expect(await counts(emu.url)).toMatchObject({ apps: 0, endpoints: 0, importJobs: 0 });
+    // Both import slots are free again: a new job runs at once.
+    const fresh = await newApp();
+    const job = await waitImport(pp, fresh, await importJob(fresh, { S3Url: `s3://${bucket}/reset/a.json` }));
+    expect(job).toMatchObject({ JobStatus: 'COMPLETED', TotalProcessed: 1 });
+  });
+});
