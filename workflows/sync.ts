@@ -27,6 +27,8 @@ import {
 import type { TransferTotals } from './sync-plan';
 import { slidingWindow } from './sync-window';
 
+const MAX_JOB_IDS_IN_SEARCH = 20;
+
 /** What one batch of transfers needs: a child workflow runs it when the export has many pieces. */
 export interface TransferBatchInput {
   bucket: string;
@@ -134,7 +136,13 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       durationsMs: { ...stages, total: total ?? 0 },
     };
   };
-  const jobIds = () => t.jobIds([exportJob?.jobId, ...importJobs.map((j) => j.jobId)].filter((id) => id !== undefined));
+  // The search attribute holds the export job and the first import jobs: a keyword value must stay small (≤ 2 KB).
+  const jobIds = () =>
+    t.jobIds(
+      [exportJob?.jobId, ...importJobs.slice(0, MAX_JOB_IDS_IN_SEARCH).map((j) => j.jobId)].filter(
+        (id) => id !== undefined,
+      ),
+    );
 
   try {
     // 1. Export the source application under this run's prefix.
