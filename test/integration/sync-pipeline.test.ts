@@ -165,6 +165,26 @@ test('bad input fails the run before any job is created, naming the field', asyn
   expect((await emulatorAdmin(env).app(source)).jobs.export).toBe(exportsBefore);
 });
 
+test('an import job that ends FAILED makes the sync FAILED, with the provider failures in the report', async () => {
+  const target = await createApp(env.pinpoint, 'sync-import-fails');
+  const admin = emulatorAdmin(env);
+  await admin.faults({ failNextJobs: 1, jobKind: 'IMPORT' });
+  try {
+    const report: SyncReport = await (await start(target)).result();
+    expect(report.status).toBe('FAILED');
+    expect(report.importJobs).toHaveLength(1);
+    expect(report.importJobs[0]!.state).toBe('FAILED');
+    expect(report.message).toMatch(/1 import job\(s\) ended FAILED; see the report/);
+    const file = await readJson<SyncReportFile>(env.s3, report.reportLocation!);
+    expect(file.summary.status).toBe('FAILED');
+    expect(file.importReports[0]!.jobs[0]!.jobId).toBe(report.importJobs[0]!.jobId);
+    expect(file.importReports[0]!.jobs[0]!.failures.length).toBeGreaterThan(0);
+    expect(file.rejectedRows).toHaveLength(report.counts.rejected);
+  } finally {
+    await admin.clearFaults();
+  }
+});
+
 /** Real S3, but reads of exported pieces wait first: transfers stay in flight long enough to cancel. */
 function slowPieceReads(delayMs: number): ActivityDeps {
   const deps = activityDepsFromEnv();

@@ -35,6 +35,6 @@ export async function readJson<T>(s3: S3Client, url: string): Promise<T> {
 
 export interface SyncReportFile {
   summary: { status: string; counts: Record<string, number>; importJobIds: string[] };
-  importReports: { jobs: { jobId: string; totalProcessed: number; totalFailures: number }[] }[];
+  importReports: { jobs: { jobId: string; totalProcessed: number; totalFailures: number; failures: string[] }[] }[];
   rejectedRows: { source: string; line: number; id?: string; reason: string }[];
 }
