@@ -502,16 +502,19 @@ describe('segments, listing and limits', () => {
       const first = await importJob(appId, { S3Url: `s3://${bucket}/lim/small.json` }, lp);
       const second = await importJob(appId, { S3Url: `s3://${bucket}/lim/small.json` }, lp);
       const seen: string[] = [];
-      for (let i = 0; i < 40; i++) {
+      let firstStatus = '';
+      for (let i = 0; i < 400; i++) {
         const s = (await lp.send(new GetImportJobCommand({ ApplicationId: appId, JobId: second }))).ImportJobResponse!
           .JobStatus!;
         if (seen[seen.length - 1] !== s) seen.push(s);
-        const f = (await lp.send(new GetImportJobCommand({ ApplicationId: appId, JobId: first }))).ImportJobResponse!
-          .JobStatus!;
-        if (f === 'PROCESSING' && s === 'PENDING_JOB') break;
+        firstStatus = (await lp.send(new GetImportJobCommand({ ApplicationId: appId, JobId: first })))
+          .ImportJobResponse!.JobStatus!;
+        if (firstStatus === 'PROCESSING' && s === 'PENDING_JOB') break;
         await new Promise((r) => setTimeout(r, 25));
       }
-      expect(seen).toContain('PENDING_JOB');
+      // The first job holds the only slot (stalled in PROCESSING); the second waits for it.
+      expect(firstStatus).toBe('PROCESSING');
+      expect(seen[seen.length - 1]).toBe('PENDING_JOB');
       await admin(limited.url, 'POST', `jobs/${first}/release`);
       const statuses: string[] = [];
       for (let i = 0; i < 200; i++) {
@@ -526,7 +529,7 @@ describe('segments, listing and limits', () => {
       expect(statuses.map((s) => order.indexOf(s))).toEqual(
         [...statuses.map((s) => order.indexOf(s))].sort((a, b) => a - b),
       );
-      expect(statuses.length).toBeGreaterThanOrEqual(3);
+      expect(statuses.length).toBeGreaterThanOrEqual(2);
       expect((await waitImport(lp, appId, first)).JobStatus).toBe('COMPLETED');
 
       const big = await waitImport(lp, appId, await importJob(appId, { S3Url: `s3://${bucket}/lim/big/` }, lp));
