@@ -34,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await env?.stop();
+  if (bundlePath) fs.rmSync(path.dirname(bundlePath), { recursive: true, force: true });
 });
 
 /** Starts the worker process; resolves once it polls. */
