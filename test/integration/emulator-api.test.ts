@@ -26,7 +26,6 @@ import {
   UpdateEndpointsBatchCommand,
 } from '@aws-sdk/client-pinpoint';
 import type { PinpointClient } from '@aws-sdk/client-pinpoint';
-import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { startS3 } from '../harness';
 import type { S3Harness } from '../harness';
 import type { RunningEmulator } from '../../src/emulator';
@@ -420,13 +419,17 @@ describe('wire behaviour', () => {
 
     // The unmodified SDK with its signature stripped after signing.
     const unsigned = pinpoint(emu.url, 1);
-    unsigned.middlewareStack.addRelativeTo(
-      (next: FinalizeHandler<object, MetadataBearer>) => (args: FinalizeHandlerArguments<object>) => {
-        delete (args.request as { headers: Record<string, string> }).headers.authorization;
-        return next(args);
-      },
-      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'stripAuth' },
-    );
+    type StripAuth = Parameters<typeof unsigned.middlewareStack.addRelativeTo>[0];
+    type Args = { request: { headers: Record<string, string> } };
+    const stripAuth = (next: (args: Args) => Promise<unknown>) => (args: Args) => {
+      delete args.request.headers.authorization;
+      return next(args);
+    };
+    unsigned.middlewareStack.addRelativeTo(stripAuth as unknown as StripAuth, {
+      relation: 'after',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'stripAuth',
+    });
     const err = await unsigned.send(new GetAppsCommand({})).catch((e: unknown) => e);
     unsigned.destroy();
     expect(err).toBeInstanceOf(PinpointServiceException);
