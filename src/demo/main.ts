@@ -28,6 +28,9 @@ import { syncEndpoints } from '../../workflows';
 import { DEMO_SOURCE_APP, DEMO_TARGET_APP, findOrCreateApp } from './demo-apps';
 import { seedEndpoints } from './seed-endpoints';
 
+// The AWS SDK's Node 22 notice is in the README; keep the demo's output to the demo.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The demo's transform: drop opted-out endpoints, tidy attributes, tag where they came from. */
