@@ -8,7 +8,18 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.audienceflow/', 'coverage/', 'bin/', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.audienceflow/',
+      'coverage/',
+      'bin/',
+      '.scratch*/',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
