@@ -23,7 +23,7 @@ import { compileTransform, TransformSpecError } from '../src/transforms';
 import type { EndpointTransform } from '../src/transforms';
 import { InputError } from '../src/inputs/errors';
 import { openTextSink } from './support/report-sink';
-import { validateSyncInput } from './transfer-input';
+import { validateSyncInput } from '../src/inputs/sync-input';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
 
 export interface TransferDeps {

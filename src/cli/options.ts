@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { EndpointFileFormat, ExportInput, ImportInput, PollPolicy, SyncInput, TransformSpec } from '../contracts';
 import { parseS3Url } from '../contracts/s3-location';
 import { CHANNEL_TYPES, transformSpecSchema } from '../transforms';
-import { validateSyncInput } from '../../activities/transfer-input';
+import { validateSyncInput } from '../inputs/sync-input';
 import { InputError, validateExportInput, validateImportInput } from '../inputs';
 import { HEX32, MAX_IMPORT_JOB_BYTES } from '../inputs/fields';
 import type { BadInputError } from './errors';

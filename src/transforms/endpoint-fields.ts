@@ -3,21 +3,9 @@
  * EndpointResponse) that transforms and the export → import conversion need to know.
  */
 
-export const CHANNEL_TYPES = [
-  'PUSH',
-  'GCM',
-  'APNS',
-  'APNS_SANDBOX',
-  'APNS_VOIP',
-  'APNS_VOIP_SANDBOX',
-  'ADM',
-  'SMS',
-  'VOICE',
-  'EMAIL',
-  'BAIDU',
-  'CUSTOM',
-  'IN_APP',
-] as const;
+import { CHANNEL_TYPES } from '../formats/endpoint';
+
+export { CHANNEL_TYPES };
 export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
 
 /** Fields an import file may carry: EndpointRequest's members plus `Id` (which makes the import an upsert by id). */

@@ -1,7 +1,7 @@
 /** zod schema of a SyncInput (contracts/sync.ts): the same field rules as export and import, plus the transform. */
 import { z } from 'zod';
-import type { SyncInput } from '../src/contracts/sync';
-import { parseOrThrow } from '../src/inputs/errors';
+import type { SyncInput } from '../contracts/sync';
+import { parseOrThrow } from './errors';
 import {
   applicationId,
   maxConcurrentJobs,
@@ -13,8 +13,8 @@ import {
   s3Prefix,
   segmentId,
   segmentVersion,
-} from '../src/inputs/fields';
-import { transformSpecSchema } from '../src/transforms';
+} from './fields';
+import { transformSpecSchema } from '../transforms';
 
 const count = (what: string, max: number) =>
   z
