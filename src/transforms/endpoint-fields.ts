@@ -3,9 +3,15 @@
  * EndpointResponse) that transforms and the export → import conversion need to know.
  */
 
-import { CHANNEL_TYPES } from '../formats/endpoint';
+import {
+  CHANNEL_TYPES,
+  DEMOGRAPHIC_FIELDS,
+  ENDPOINT_LIMITS,
+  ENDPOINT_STATUSES,
+  OPT_OUT_VALUES,
+} from '../formats/endpoint';
 
-export { CHANNEL_TYPES };
+export { CHANNEL_TYPES, DEMOGRAPHIC_FIELDS };
 export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
 
 /** Fields an import file may carry: EndpointRequest's members plus `Id` (which makes the import an upsert by id). */
@@ -32,21 +38,10 @@ export const TOP_LEVEL_SETTABLE: Record<string, readonly string[] | null> = {
   Address: null,
   ChannelType: CHANNEL_TYPES,
   EffectiveDate: null,
-  EndpointStatus: ['ACTIVE', 'INACTIVE'],
-  OptOut: ['ALL', 'NONE'],
+  EndpointStatus: ENDPOINT_STATUSES,
+  OptOut: OPT_OUT_VALUES,
   RequestId: null,
 };
-
-export const DEMOGRAPHIC_FIELDS = [
-  'AppVersion',
-  'Locale',
-  'Make',
-  'Model',
-  'ModelVersion',
-  'Platform',
-  'PlatformVersion',
-  'Timezone',
-] as const;
 
 export const LOCATION_STRING_FIELDS = ['City', 'Country', 'PostalCode', 'Region'] as const;
 export const LOCATION_NUMBER_FIELDS = ['Latitude', 'Longitude'] as const;
@@ -55,4 +50,4 @@ export const LOCATION_NUMBER_FIELDS = ['Latitude', 'Longitude'] as const;
 export const ATTRIBUTE_MAPS = ['Attributes', 'Metrics', 'User.UserAttributes'] as const;
 
 /** Pinpoint quota: attribute names are at most 50 characters. */
-export const MAX_ATTRIBUTE_NAME_LENGTH = 50;
+export const MAX_ATTRIBUTE_NAME_LENGTH = ENDPOINT_LIMITS.maxAttributeNameLength;
