@@ -2,6 +2,7 @@ import type { ExportJobResource, ImportJobResource } from '@aws-sdk/client-pinpo
 import { badRequest } from '../errors';
 import { jobFaults } from '../faults';
 import { initCounters } from '../job-progress';
+import { addSegment } from '../new-segment';
 import { newId, nowIso } from '../ids';
 import type { EmulatorCore } from '../core';
 import type { AppState, JobKind, JobState, SegmentState } from '../state';
@@ -59,18 +60,12 @@ function importSegment(
     return seg;
   }
   if (!def.DefineSegment) return undefined;
-  const id = newId();
-  const now = nowIso();
-  const seg: SegmentState = {
-    response: {
-      ApplicationId: app.app.Id,
-      Arn: core.arn(`apps/${app.app.Id}/segments/${id}`),
-      CreationDate: now,
-      LastModifiedDate: now,
-      Id: id,
+  const seg = addSegment(
+    core,
+    app,
+    {
       Name: def.SegmentName ?? `Import ${jobId}`,
       SegmentType: 'IMPORT',
-      Version: 1,
       ImportDefinition: {
         ExternalId: def.ExternalId ?? jobId,
         Format: def.Format,
@@ -80,10 +75,9 @@ function importSegment(
       },
       tags: {},
     },
-    members: new Map(),
-  };
-  app.segments.set(id, seg);
-  def.SegmentId = id;
+    { members: new Map() },
+  );
+  def.SegmentId = seg.response.Id;
   return seg;
 }
 
@@ -146,43 +140,35 @@ async function createExportJob({ core, params, body }: RouteContext) {
   return { status: 202, body: job.response };
 }
 
+/** GetImportJobs / GetImportJob and GetExportJobs / GetExportJob: the same reads of either kind. */
+function jobReadRoutes(kind: JobKind): Route[] {
+  const word = kind === 'IMPORT' ? 'Import' : 'Export';
+  const path = `/v1/apps/:appId/jobs/${kind.toLowerCase()}`;
+  return [
+    {
+      method: 'GET',
+      path,
+      operation: `Get${word}Jobs`,
+      handler: ({ core, params, query }) => ({
+        status: 200,
+        body: page(listJobs(core.app(params.appId ?? ''), kind), query),
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${path}/:jobId`,
+      operation: `Get${word}Job`,
+      handler: ({ core, params }) => ({
+        status: 200,
+        body: core.job(core.app(params.appId ?? ''), kind, params.jobId ?? '').response,
+      }),
+    },
+  ];
+}
+
 export const jobRoutes: Route[] = [
   { method: 'POST', path: '/v1/apps/:appId/jobs/import', operation: 'CreateImportJob', handler: createImportJob },
-  {
-    method: 'GET',
-    path: '/v1/apps/:appId/jobs/import',
-    operation: 'GetImportJobs',
-    handler: ({ core, params, query }) => ({
-      status: 200,
-      body: page(listJobs(core.app(params.appId ?? ''), 'IMPORT'), query),
-    }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/apps/:appId/jobs/import/:jobId',
-    operation: 'GetImportJob',
-    handler: ({ core, params }) => ({
-      status: 200,
-      body: core.job(core.app(params.appId ?? ''), 'IMPORT', params.jobId ?? '').response,
-    }),
-  },
+  ...jobReadRoutes('IMPORT'),
   { method: 'POST', path: '/v1/apps/:appId/jobs/export', operation: 'CreateExportJob', handler: createExportJob },
-  {
-    method: 'GET',
-    path: '/v1/apps/:appId/jobs/export',
-    operation: 'GetExportJobs',
-    handler: ({ core, params, query }) => ({
-      status: 200,
-      body: page(listJobs(core.app(params.appId ?? ''), 'EXPORT'), query),
-    }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/apps/:appId/jobs/export/:jobId',
-    operation: 'GetExportJob',
-    handler: ({ core, params }) => ({
-      status: 200,
-      body: core.job(core.app(params.appId ?? ''), 'EXPORT', params.jobId ?? '').response,
-    }),
-  },
+  ...jobReadRoutes('EXPORT'),
 ];

@@ -1,6 +1,5 @@
 import type { SegmentGroupList } from '@aws-sdk/client-pinpoint';
-import { newId, nowIso } from '../ids';
-import type { SegmentState } from '../state';
+import { addSegment } from '../new-segment';
 import { listJobs } from './jobs';
 import { page } from './paging';
 import type { Route } from './types';
@@ -19,24 +18,13 @@ export const segmentRoutes: Route[] = [
       if (b.Dimensions !== undefined && (typeof b.Dimensions !== 'object' || b.Dimensions === null)) {
         throw badRequest('Dimensions must be an object');
       }
-      const id = newId();
-      const now = nowIso();
-      const seg: SegmentState = {
-        response: {
-          ApplicationId: app.app.Id,
-          Arn: core.arn(`apps/${app.app.Id}/segments/${id}`),
-          CreationDate: now,
-          LastModifiedDate: now,
-          Id: id,
-          Name: name,
-          SegmentType: 'DIMENSIONAL',
-          Version: 1,
-          Dimensions: b.Dimensions ?? {},
-          tags: tags(b) ?? {},
-        },
-      };
+      const seg = addSegment(core, app, {
+        Name: name,
+        SegmentType: 'DIMENSIONAL',
+        Dimensions: b.Dimensions ?? {},
+        tags: tags(b) ?? {},
+      });
       if (b.SegmentGroups !== undefined) seg.response.SegmentGroups = b.SegmentGroups as SegmentGroupList;
-      app.segments.set(id, seg);
       await core.touchMeta(true);
       return { status: 201, body: seg.response };
     },
