@@ -7,18 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnvFile } from '../../src/config';
-import { freePort, isPortFree } from '../../src/stack/ports';
+import { freePort } from '../../src/stack/ports';
+import { freeWeedPorts } from '../harness';
 import { isAlive } from '../../src/stack/processes';
 import type { StackState } from '../../src/stack/stack-state';
 import { runCli } from './cli-support';
-
-async function freeS3Port(): Promise<number> {
-  for (;;) {
-    const p = await freePort(40_000);
-    const all = [p, p + 1, p + 2, p + 1000].flatMap((x) => [x, x + 10_000]);
-    if ((await Promise.all(all.map((x) => isPortFree(x)))).every(Boolean)) return p;
-  }
-}
 
 describe('audienceflow stack', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-'));
@@ -41,27 +34,22 @@ describe('audienceflow stack', () => {
     const ports = {
       temporal: await freePort(),
       ui: await freePort(),
-      s3: await freeS3Port(),
+      s3: (await freeWeedPorts()).s3,
       emulator: await freePort(),
     };
-    const up = await runCli(
-      [
-        'stack',
-        'up',
-        '--temporal-port',
-        String(ports.temporal),
-        '--ui-port',
-        String(ports.ui),
-        '--s3-port',
-        String(ports.s3),
-        '--emulator-port',
-        String(ports.emulator),
-        '--pace',
-        'instant',
-      ],
-      env,
-      150_000,
-    );
+    const upArgs = [
+      'stack',
+      'up',
+      '--temporal-port',
+      String(ports.temporal),
+      '--ui-port',
+      String(ports.ui),
+      '--s3-port',
+      String(ports.s3),
+      '--emulator-port',
+      String(ports.emulator),
+    ];
+    const up = await runCli([...upArgs, '--pace', 'instant'], env, 150_000);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     expect(up.stdout).toContain(`Temporal UI: http://127.0.0.1:${ports.ui}`);
@@ -97,22 +85,7 @@ describe('audienceflow stack', () => {
     const listed = await runCli(['status', 'stack-smoke', '--json'], env);
     expect(listed.stdout).toContain('RUNNING');
 
-    const again = await runCli(
-      [
-        'stack',
-        'up',
-        '--temporal-port',
-        String(ports.temporal),
-        '--ui-port',
-        String(ports.ui),
-        '--s3-port',
-        String(ports.s3),
-        '--emulator-port',
-        String(ports.emulator),
-      ],
-      env,
-      120_000,
-    );
+    const again = await runCli(upArgs, env, 120_000);
     expect(again.code).toBe(0);
     expect(again.stdout.match(/already running/g)).toHaveLength(3);
     const state2 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;

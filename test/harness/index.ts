@@ -1,4 +1,4 @@
-export { startS3 } from './s3';
+export { freeWeedPorts, startS3 } from './s3';
 export type { S3Harness } from './s3';
 export { startTemporal, quietTemporalLogs } from './temporal';
 export { startEmulator } from './emulator';

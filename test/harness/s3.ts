@@ -23,7 +23,8 @@ export interface S3Harness {
   stop(): Promise<void>;
 }
 
-async function freeWeedPorts(): Promise<WeedPorts> {
+/** Free ports for a SeaweedFS server: the S3 port, the ones derived from it, and their gRPC twins. */
+export async function freeWeedPorts(): Promise<WeedPorts> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const ports = weedPortsFor(await freePort(44_000));
     const all = [ports.s3, ports.master, ports.volume, ports.filer].flatMap((p) => [p, p + 10_000]);
