@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createImportSourceActivities } from './import-source';
 import { createInputActivities } from './inputs';
 import { createJobActivities } from './jobs';
 import { createReportActivities } from './reports';
@@ -7,6 +8,7 @@ import { createTransferActivities } from './transfer';
 
 export type { ActivityDeps } from './deps';
 export type { CreatedJob, WaitForJobInput } from './jobs';
+export type { PlanS3ImportSourceInput, PlanS3ImportSourceResult } from './import-source';
 export type {
   CleanupInput,
   CleanupResult,
@@ -29,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInputActivities(),
     ...createJobActivities(deps),
     ...createStorageActivities(deps),
+    ...createImportSourceActivities(deps),
     ...createReportActivities(deps),
     ...createTransferActivities(deps),
   };

@@ -25,6 +25,9 @@ import { InputError } from '../src/inputs/errors';
 import { openTextSink } from './support/report-sink';
 import { validateSyncInput } from '../src/inputs/sync-input';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
+import { classifyS3Error } from './support/s3-errors';
+import { rethrowCancellation } from './support/cancellation';
+import { shownKey } from './import-source';
 
 export interface TransferDeps {
   s3: S3Client;
@@ -32,10 +35,16 @@ export interface TransferDeps {
 
 export interface StageImportJobsInput {
   bucket: string;
-  /** The sync run's prefix (ends with '/'). */
+  /** The run's prefix (ends with '/'); group g is staged under `<prefix>jobs/job-NNNN/`. */
   prefix: string;
-  /** Part keys per import job, in job order. */
+  /** Keys per import job, in job order. */
   groups: string[][];
+  /**
+   * Set when the keys are the user's objects (an S3 import source over the per-job limit): they are under `prefix`
+   * in `bucket` and are COPIED, never deleted; copy i of a group is named `NNNNN-<file name>` (files of one name in
+   * different subfolders stay apart). Unset: the keys are this run's own parts under `<prefix>parts/`, MOVED.
+   */
+  copyFrom?: { bucket: string; prefix: string };
 }
 
 export interface WriteSyncReportInput {
@@ -67,6 +76,15 @@ export function rejectedKey(prefix: string, pieceIndex: number): string {
 
 export function jobPrefix(prefix: string, jobIndex: number): string {
   return `${prefix}jobs/job-${pad(jobIndex, 4)}/`;
+}
+
+/**
+ * The name of copy `index` of a job group: the index, then the source's file name (its last key segment, untrusted:
+ * control characters replaced, at most 100 characters kept from the end so the format's extension survives).
+ */
+export function stagedCopyName(index: number, key: string): string {
+  const name = Array.from(key.slice(key.lastIndexOf('/') + 1).replace(/[\p{Cc}\p{Cf}]/gu, '_'));
+  return `${pad(index, 5)}-${name.slice(-100).join('')}`;
 }
 
 function badInput(message: string): ApplicationFailure {
@@ -264,39 +282,63 @@ export function createTransferActivities({ s3 }: TransferDeps) {
   }
 
   /**
-   * Moves each group of parts under its own `jobs/job-NNNN/` prefix (server-side copy, then delete),
-   * so one import job reads exactly one group. Idempotent: a part already moved is skipped.
+   * Stages each group under its own `jobs/job-NNNN/` prefix with server-side copies, so one import job reads exactly
+   * one group. The sync's own parts are moved (copy, then delete); with `copyFrom` the user's objects are only
+   * copied. Idempotent: a part already moved is skipped, a copy already made is made again.
    */
   async function stageImportJobs(input: StageImportJobsInput): Promise<string[]> {
     checkPrefix(input.prefix, 'run prefix');
+    const from = input.copyFrom;
+    const fromBucket = from?.bucket ?? input.bucket;
+    const fromPrefix = from ? from.prefix : `${input.prefix}parts/`;
+    if (from && from.prefix !== '' && !from.prefix.endsWith('/')) {
+      throw badInput(`source prefix "${from.prefix}" must be empty or end with '/'`);
+    }
+    if (from && from.bucket === input.bucket && input.prefix.startsWith(from.prefix)) {
+      throw badInput(
+        `staging prefix s3://${input.bucket}/${input.prefix} is inside the import source s3://${from.bucket}/${from.prefix}; choose a staging location outside it`,
+      );
+    }
     const ctx = Context.current();
     const prefixes: string[] = [];
-    let moved = 0;
+    let staged = 0;
     for (const [g, keys] of input.groups.entries()) {
       const dest = jobPrefix(input.prefix, g);
       prefixes.push(dest);
-      for (const key of keys) {
-        if (!key.startsWith(`${input.prefix}parts/`))
-          throw badInput(`part "${key}" is not under ${input.prefix}parts/`);
-        const target = dest + key.slice(key.lastIndexOf('/') + 1);
+      for (const [i, key] of keys.entries()) {
+        if (!key.startsWith(fromPrefix))
+          throw badInput(`${from ? 'object' : 'part'} "${shownKey(key)}" is not under ${fromPrefix}`);
+        const target = dest + (from ? stagedCopyName(i, key) : key.slice(key.lastIndexOf('/') + 1));
         try {
           await s3.send(
             new CopyObjectCommand({
               Bucket: input.bucket,
               Key: target,
-              CopySource: `${input.bucket}/${encodeURIComponent(key)}`,
+              CopySource: `${fromBucket}/${encodeURIComponent(key)}`,
             }),
             { abortSignal: ctx.cancellationSignal },
           );
         } catch (err) {
+          if (ctx.cancellationSignal.aborted) rethrowCancellation(err, ctx);
+          if (from) {
+            if (errorName(err) !== 'NoSuchKey')
+              throw classifyS3Error(err, `copying s3://${fromBucket}/${shownKey(key)}`, fromBucket);
+            throw ApplicationFailure.create({
+              message: `object s3://${fromBucket}/${shownKey(key)} was removed after it was listed; run the import again`,
+              type: FailureType.NotFound,
+              nonRetryable: true,
+            });
+          }
           if (errorName(err) !== 'NoSuchKey') throw err;
           // Moved by an earlier attempt? Then the copy is there.
           await s3.send(new HeadObjectCommand({ Bucket: input.bucket, Key: target }));
         }
-        await s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: key }), {
-          abortSignal: ctx.cancellationSignal,
-        });
-        ctx.heartbeat({ moved: ++moved });
+        if (!from) {
+          await s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: key }), {
+            abortSignal: ctx.cancellationSignal,
+          });
+        }
+        ctx.heartbeat({ staged: ++staged });
       }
     }
     return prefixes;

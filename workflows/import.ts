@@ -1,11 +1,14 @@
-import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
 import type { EndpointFileFormat, ImportInput, ImportReport, JobSnapshot } from '../src/contracts';
 import type { UploadEndpointsResult } from '../activities';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
+import { splitNote, splitStagingProblem } from './import-split';
+import type { SplitSource } from './import-split';
+import { groupParts } from './sync-plan';
 
 /** Pinpoint's per-job import limit. */
 const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
@@ -18,9 +21,10 @@ interface ImportTarget {
 
 /**
  * importEndpoints: (local files) validate and upload the valid rows under the run's prefix, split into parts within the
- * per-job limit → one import job per part (created or adopted), a bounded number at a time, each awaited by a
- * heartbeating activity → JSON failure report (provider Failures + our rejected rows) → report with counts only.
- * Cancelling starts no new job, deletes what the run staged, and reports CANCELLED.
+ * per-job limit; (S3) list the source, and when it is over the per-job limit copy its files in groups into the run's
+ * job folders (the source is only read) → one import job per part (created or adopted), a bounded number at a time,
+ * each awaited by a heartbeating activity → JSON failure report (provider Failures + our rejected rows) → report with
+ * counts only. Cancelling starts no new job, deletes what the run staged, and reports CANCELLED.
  */
 export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const { workflowId, runId } = workflowInfo();
@@ -37,6 +41,7 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     : undefined;
   const jobs: JobSnapshot[] = [];
   let staged: UploadEndpointsResult | undefined;
+  let split: string | undefined;
   const report = (status: ImportReport['status'], extra: Partial<ImportReport> = {}): ImportReport => ({
     workflowId,
     runId,
@@ -73,7 +78,7 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       targets = staged.parts.map((p) => ({ s3Url: p.s3Url, format }));
       t.update({ note: `${staged.uploaded} row(s) staged in ${targets.length} part(s); ${staged.rejected} rejected` });
     } else {
-      targets = [{ s3Url: input.source.s3Url, format: input.format }];
+      targets = await s3Targets(input, input.source.s3Url, staging, t, (note) => (split = note));
     }
 
     if (targets.length > 0) await runJobs(input, targets, poll, jobs, t);
@@ -100,19 +105,21 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     }
     const failedJobs = jobs.filter((j) => j.state !== 'SUCCEEDED');
     const noReport = written ? '' : ' No report location was given (reportUrl), so no failure report was written.';
+    /** What the report adds after its first sentence: how the source was split, where the failure report is not. */
+    const tail = `${split ? ` ${split}.` : ''}${noReport}`;
     if (targets.length === 0) {
       return report('FAILED', {
         reportLocation: written?.location,
-        message: `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected; see the failure report.${noReport}`,
+        message: `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected; see the failure report.${tail}`,
       });
     }
     if (failedJobs.length > 0) {
       return report('FAILED', {
         reportLocation: written?.location,
-        message: `import job(s) ${failedJobs.map((j) => `${j.jobId} ended ${j.rawStatus}`).join(', ')}; see the failure report.${noReport}`,
+        message: `import job(s) ${failedJobs.map((j) => `${j.jobId} ended ${j.rawStatus}`).join(', ')}; see the failure report.${tail}`,
       });
     }
-    return report('COMPLETED', { reportLocation: written?.location, message: noReport.trim() || undefined });
+    return report('COMPLETED', { reportLocation: written?.location, message: tail.trim() || undefined });
   } catch (err) {
     if (!isCancellation(err)) {
       t.finish('FAILED');
@@ -229,4 +236,64 @@ async function runJobs(
   const results = await Promise.allSettled(lanes);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/**
+ * The import jobs of an S3 source. Within the per-job limit: one job on the URL as given (nothing copied). Over it:
+ * the listed files, in listing order, are grouped into jobs of at most maxJobBytes and each group is copied (server
+ * side) under `<staging run prefix>jobs/job-NNNN/`, one job per folder; the source is never written or deleted. A
+ * split needs a staging location outside the source; without one the run fails here, before any job.
+ */
+async function s3Targets(
+  input: ImportInput,
+  s3Url: string,
+  staging: ReturnType<typeof runPrefix> | undefined,
+  t: PipelineTracker,
+  noteSplit: (note: string) => void,
+): Promise<ImportTarget[]> {
+  const maxJobBytes = input.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
+  t.phase('listing', s3Url);
+  const plan = await longRunning.planS3ImportSource.executeWithOptions(
+    { summary: `list the ${input.format} files of ${s3Url}` },
+    [{ s3Url, format: input.format, maxJobBytes }],
+  );
+  if (!plan.objects) {
+    t.update({ note: `${plan.files} ${input.format} file(s), ${plan.totalBytes} bytes: one import job` });
+    return [{ s3Url, format: input.format }];
+  }
+  const groups = groupParts(plan.objects, maxJobBytes);
+  const source: SplitSource = {
+    folder: { bucket: plan.bucket, key: plan.key },
+    format: input.format,
+    files: plan.files,
+    totalBytes: plan.totalBytes,
+    maxJobBytes,
+    jobs: groups.length,
+  };
+  const problem = splitStagingProblem(source, input.stagingUrl ? parseS3Url(input.stagingUrl) : undefined);
+  if (problem || !staging) {
+    throw ApplicationFailure.create({
+      message: problem ?? 'no staging location',
+      type: FailureType.BadInput,
+      nonRetryable: true,
+    });
+  }
+  t.phase('uploading', `copy ${plan.files} file(s) into ${groups.length} job folders`);
+  const prefixes = await longRunning.stageImportJobs.executeWithOptions(
+    {
+      summary: `copy ${plan.files} file(s) of ${s3Url} into ${groups.length} job folders under ${formatS3Url(staging)}jobs/`,
+    },
+    [
+      {
+        bucket: staging.bucket,
+        prefix: staging.key,
+        groups: groups.map((g) => g.map((o) => o.key)),
+        copyFrom: { bucket: plan.bucket, prefix: plan.key },
+      },
+    ],
+  );
+  const note = splitNote(source, staging);
+  noteSplit(note);
+  t.update({ note });
+  return prefixes.map((key) => ({ s3Url: formatS3Url({ bucket: staging.bucket, key }), format: input.format }));
 }

@@ -16,7 +16,8 @@ export function registerImportCommand(program: Command): void {
     .description(
       'Import endpoints into an application from local CSV/NDJSON files or from S3. ' +
         'Local files are validated row by row (rejected rows are reported with line numbers), uploaded under ' +
-        "the run's staging prefix and imported; inputs over the per-job limit become several jobs.\n" +
+        "the run's staging prefix and imported; inputs over the per-job limit become several jobs (an S3 source " +
+        'over it is copied in groups under --staging, one job per group; the source objects are only read).\n' +
         'Local files are read by the worker: run `audienceflow worker` on this same host for them.',
     )
     .argument(
@@ -27,7 +28,8 @@ export function registerImportCommand(program: Command): void {
     .option('--format <format>', 'csv or json (newline-delimited); default: from the file extension')
     .option(
       '--staging <url>',
-      `S3 prefix where local files are uploaded, s3://bucket/prefix/ (default: $${ENV_S3_URL})`,
+      `S3 prefix where local files are uploaded, s3://bucket/prefix/ (default: $${ENV_S3_URL}); for an S3 source ` +
+        'over the per-job limit, where its files are copied for the jobs (no default)',
     )
     .option('--role-arn <arn>', `IAM role Pinpoint assumes to read the bucket (default: $${ENV_ROLE_ARN})`)
     .option('--no-register-endpoints', 'do not register the endpoints (default: register them)')

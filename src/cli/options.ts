@@ -461,6 +461,14 @@ export function buildImportInput(
     format ??= formatFromName(s3Source);
     if (!format)
       throw badInput('--format', `cannot tell the format of "${s3Source}"`, 'pass --format csv or --format json');
+    // Only when given: a source over the per-job limit is copied, in groups, under it (one folder per job).
+    if (o.staging !== undefined) {
+      stagingUrl = parseOptions(
+        z.object({ staging: s3Prefix('--staging') }),
+        { staging: o.staging },
+        IMPORT_FLAGS,
+      ).staging;
+    }
   } else {
     const files = resolveLocalFiles(sources, cwd);
     const guessed = new Set(files.map((f) => formatFromName(f)));
@@ -481,9 +489,6 @@ export function buildImportInput(
       { staging: o.staging ?? env[ENV_S3_URL] },
       IMPORT_FLAGS,
     ).staging;
-  }
-  if (o.staging !== undefined && s3Source !== undefined) {
-    throw badInput('--staging', 'is only used for local files', 'drop --staging when importing from S3');
   }
   const poll = pollPolicy(o);
   return checked(validateImportInput, IMPORT_FIELD_FLAGS, {

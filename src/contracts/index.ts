@@ -4,6 +4,7 @@ export * from './s3-location';
 export * from './progress';
 export * from './export';
 export * from './import';
+export * from './import-files';
 export * from './sync';
 export * from './search-attributes';
 export * from './failures';

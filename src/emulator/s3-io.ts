@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { S3Location } from '../contracts/s3-location';
+import { importFileExtensions, importFolderPrefix, isImportFile } from '../contracts/import-files';
 import type { EmulatorS3Options } from './options';
 
 export function makeS3Client(o: EmulatorS3Options): S3Client {
@@ -22,15 +23,9 @@ export interface ImportFile {
   size: number;
 }
 
-const EXTENSIONS: Record<'CSV' | 'JSON', string[]> = { CSV: ['.csv'], JSON: ['.json', '.ndjson', '.jsonl'] };
-
+/** The file endings an import of `format` reads (the rule audienceflow's own planning shares: contracts/import-files). */
 export function formatExtensions(format: 'CSV' | 'JSON'): string[] {
-  return EXTENSIONS[format];
-}
-
-function hasFormat(key: string, format: 'CSV' | 'JSON'): boolean {
-  const lower = key.toLowerCase();
-  return EXTENSIONS[format].some((ext) => lower.endsWith(ext));
+  return [...importFileExtensions(format)];
 }
 
 function isNotFound(err: unknown): boolean {
@@ -56,7 +51,7 @@ export async function listImportFiles(
       if (!isNotFound(err)) throw err;
     }
   }
-  const prefix = loc.key === '' || loc.key.endsWith('/') ? loc.key : `${loc.key}/`;
+  const prefix = importFolderPrefix(loc.key);
   const files: ImportFile[] = [];
   let token: string | undefined;
   do {
@@ -65,7 +60,7 @@ export async function listImportFiles(
       { abortSignal: signal },
     );
     for (const o of page.Contents ?? []) {
-      if (o.Key && !o.Key.endsWith('/') && hasFormat(o.Key, format)) files.push({ key: o.Key, size: o.Size ?? 0 });
+      if (o.Key && isImportFile(o.Key, format)) files.push({ key: o.Key, size: o.Size ?? 0 });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -115,6 +115,10 @@ describe('import options', () => {
     expect(input.reportUrl).toBe('/w/r.json');
     expect(input.stagingUrl).toBeUndefined();
     expect(buildImportInput(['s3://bucket/in/'], { app: APP, format: 'csv' }, env).format).toBe('CSV');
+    // --staging (never the environment's default) is where a source over the per-job limit is split into jobs.
+    expect(
+      buildImportInput(['s3://bucket/in/'], { app: APP, format: 'csv', staging: 's3://stage-b/x' }, env).stagingUrl,
+    ).toBe('s3://stage-b/x/');
   });
 
   it('rejects missing, unreadable or mixed sources before any remote call', () => {
@@ -145,9 +149,9 @@ describe('import options', () => {
     expect(badInput(() => buildImportInput(['a.csv'], { app: APP, maxConcurrentJobs: '11' }, env, dir))).toMatch(
       /^--max-concurrent-jobs:/,
     );
-    expect(badInput(() => buildImportInput(['s3://bucket/x.csv'], { app: APP, staging: 's3://b/x/' }, env))).toMatch(
-      /^--staging: is only used for local files/,
-    );
+    expect(
+      badInput(() => buildImportInput(['s3://bucket/in/'], { app: APP, format: 'csv', staging: 'b/x' }, env)),
+    ).toMatch(/^--staging:/);
   });
 
   it('maps input fields to options', () => {
