@@ -7,6 +7,7 @@
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { OutputBlock } from './support/piece-processor';
 
 const CHUNK_BYTES = 1024 * 1024;
 const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
@@ -63,6 +64,16 @@ export class S3ObjectWriter {
     return wait;
   }
 
+  /** Adds ready NDJSON bytes (whole lines, newlines included); a promise only when the caller must wait. */
+  writeBytes(bytes: Uint8Array, records: number): Promise<void> | undefined {
+    this.bytes += bytes.length;
+    this.records += records;
+    const pending = this.used > 0 ? this.flush() : undefined;
+    const ok = this.body.write(bytes);
+    if (pending) return pending.then(() => (ok ? undefined : this.drained()));
+    return ok ? undefined : this.drained();
+  }
+
   private flush(): Promise<void> {
     if (this.used === 0) return Promise.resolve();
     const full = this.chunk.subarray(0, this.used);
@@ -104,7 +115,7 @@ export class S3ObjectWriter {
   }
 }
 
-/** Import-ready parts: a new object whenever the next line would push the current one over `maxBytes`. */
+/** Import-ready parts: the blocks of a PieceProcessor, a new object after each block that ends a part. */
 export class PartWriter {
   private current: S3ObjectWriter | undefined;
   readonly parts: { key: string; size: number; records: number }[] = [];
@@ -113,16 +124,16 @@ export class PartWriter {
     private readonly s3: S3Client,
     private readonly bucket: string,
     private readonly keyOf: (partIndex: number) => string,
-    private readonly maxBytes: number,
   ) {}
 
-  /** As S3ObjectWriter.writeLine: a promise only when the caller must wait. */
-  writeLine(line: string, bytes: number): Promise<void> | undefined {
-    if (this.current && this.current.bytes + bytes + 1 > this.maxBytes) {
-      return this.closeCurrent().then(() => this.writeLine(line, bytes));
+  /** Writes a block from the PieceProcessor, which already cut the output at part boundaries. */
+  async writeBlock(block: OutputBlock): Promise<void> {
+    if (block.bytes.length > 0) {
+      this.current ??= new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length));
+      const wait = this.current.writeBytes(block.bytes, block.records);
+      if (wait) await wait;
     }
-    if (!this.current) this.current = new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length));
-    return this.current.writeLine(line, bytes);
+    if (block.endsPart) await this.closeCurrent();
   }
 
   private async closeCurrent(): Promise<void> {

@@ -25,6 +25,11 @@ export interface ValidateOptions {
   allowResponseFields?: boolean;
 }
 
+// Module-local copies: read on every record, and an imported binding may be a getter once compiled.
+const LIMITS = { ...ENDPOINT_LIMITS };
+const SCALARS: readonly string[] = [...SCALAR_FIELDS];
+const STATUSES = new Set<string>(ENDPOINT_STATUSES);
+const OPT_OUTS = new Set<string>(OPT_OUT_VALUES);
 const TOP_LEVEL = new Set<string>([...SCALAR_FIELDS, 'Attributes', 'Metrics', 'Location', 'Demographic', 'User']);
 const RESPONSE_ONLY = new Set<string>(RESPONSE_ONLY_FIELDS);
 const CHANNELS = new Set<string>(CHANNEL_TYPES);
@@ -48,13 +53,13 @@ function checkAttributeMap(v: unknown, field: string): string | undefined {
     if (nameProblem) return nameProblem;
     const values = v[name];
     if (!Array.isArray(values)) return `${field}.${name} must be a list of strings`;
-    if (values.length > ENDPOINT_LIMITS.maxValuesPerAttribute) {
-      return `${field}.${name} has ${values.length} values; at most ${ENDPOINT_LIMITS.maxValuesPerAttribute} are allowed`;
+    if (values.length > LIMITS.maxValuesPerAttribute) {
+      return `${field}.${name} has ${values.length} values; at most ${LIMITS.maxValuesPerAttribute} are allowed`;
     }
     for (const value of values) {
       if (typeof value !== 'string') return `${field}.${name} must be a list of strings`;
-      if (value.length > ENDPOINT_LIMITS.maxAttributeValueLength) {
-        return `${field}.${name} has a value of ${value.length} characters; at most ${ENDPOINT_LIMITS.maxAttributeValueLength} are allowed`;
+      if (value.length > LIMITS.maxAttributeValueLength) {
+        return `${field}.${name} has a value of ${value.length} characters; at most ${LIMITS.maxAttributeValueLength} are allowed`;
       }
     }
   }
@@ -63,8 +68,8 @@ function checkAttributeMap(v: unknown, field: string): string | undefined {
 
 function checkAttributeName(name: string, field: string): string | undefined {
   if (name.length === 0) return `${field} has an empty attribute name`;
-  if (name.length > ENDPOINT_LIMITS.maxAttributeNameLength) {
-    return `${field} attribute name "${name.slice(0, 60)}…" has ${name.length} characters; at most ${ENDPOINT_LIMITS.maxAttributeNameLength} are allowed`;
+  if (name.length > LIMITS.maxAttributeNameLength) {
+    return `${field} attribute name "${name.slice(0, 60)}…" has ${name.length} characters; at most ${LIMITS.maxAttributeNameLength} are allowed`;
   }
   return undefined;
 }
@@ -137,7 +142,7 @@ export function validateEndpoint(e: unknown, opts: ValidateOptions = {}): string
     if (allowResponse && RESPONSE_ONLY.has(key)) continue;
     return `"${key}" is not an endpoint field`;
   }
-  for (const key of SCALAR_FIELDS) {
+  for (const key of SCALARS) {
     if (e[key] === undefined) continue;
     const p = checkString(e[key], key);
     if (p) return p;
@@ -146,13 +151,10 @@ export function validateEndpoint(e: unknown, opts: ValidateOptions = {}): string
   if (e.ChannelType !== undefined && !CHANNELS.has(e.ChannelType as string)) {
     return `ChannelType "${e.ChannelType as string}" is not valid; use one of ${CHANNEL_LIST}`;
   }
-  if (
-    e.EndpointStatus !== undefined &&
-    !(ENDPOINT_STATUSES as readonly string[]).includes(e.EndpointStatus as string)
-  ) {
+  if (e.EndpointStatus !== undefined && !STATUSES.has(e.EndpointStatus as string)) {
     return `EndpointStatus "${e.EndpointStatus as string}" is not valid; use ACTIVE or INACTIVE`;
   }
-  if (e.OptOut !== undefined && !(OPT_OUT_VALUES as readonly string[]).includes(e.OptOut as string)) {
+  if (e.OptOut !== undefined && !OPT_OUTS.has(e.OptOut as string)) {
     return `OptOut "${e.OptOut as string}" is not valid; use ALL or NONE`;
   }
   if (e.EffectiveDate !== undefined && Number.isNaN(Date.parse(e.EffectiveDate as string))) {
@@ -171,12 +173,12 @@ export function validateEndpoint(e: unknown, opts: ValidateOptions = {}): string
   if (e.User !== undefined && (p = checkUser(e.User))) return p;
   const custom =
     countKeys(e.Attributes) + countKeys(e.Metrics) + (isPlainObject(e.User) ? countKeys(e.User.UserAttributes) : 0);
-  if (custom > ENDPOINT_LIMITS.maxCustomAttributes) {
-    return `the endpoint has ${custom} custom attributes (Attributes, Metrics, User.UserAttributes); at most ${ENDPOINT_LIMITS.maxCustomAttributes} are allowed`;
+  if (custom > LIMITS.maxCustomAttributes) {
+    return `the endpoint has ${custom} custom attributes (Attributes, Metrics, User.UserAttributes); at most ${LIMITS.maxCustomAttributes} are allowed`;
   }
   const size = opts.sizeBytes ?? Buffer.byteLength(JSON.stringify(e));
-  if (size > ENDPOINT_LIMITS.maxEndpointBytes) {
-    return `the endpoint is ${size} bytes; at most ${ENDPOINT_LIMITS.maxEndpointBytes} (15 KB) are allowed`;
+  if (size > LIMITS.maxEndpointBytes) {
+    return `the endpoint is ${size} bytes; at most ${LIMITS.maxEndpointBytes} (15 KB) are allowed`;
   }
   return undefined;
 }

@@ -22,9 +22,12 @@ export type EndpointTransform = (exported: EndpointRecord) => TransformOutcome;
  * the target application (the same id in both apps), and running a sync again updates the
  * endpoints it created before instead of adding duplicates.
  */
+/** A module-local copy: read for every record (an imported binding may be a getter once compiled). */
+const FIELDS: readonly string[] = [...IMPORT_FIELDS];
+
 export function toImportRecord(exported: EndpointRecord): EndpointRecord {
   const out: EndpointRecord = {};
-  for (const field of IMPORT_FIELDS) {
+  for (const field of FIELDS) {
     const v = exported[field];
     if (v !== undefined && v !== null) out[field] = v;
   }

@@ -1,0 +1,198 @@
+/**
+ * transferPiece, the sync's streaming S3 → S3 transfer of one exported piece:
+ * GetObject → gunzip → PieceProcessor (lines → JSON.parse → transform → validate → NDJSON bytes,
+ * cut into parts ≤ maxPartBytes) → multipart uploads under `<run>/parts/`; rejected rows (line,
+ * reason) go to `<run>/rejected/piece-N.ndjson`. Output keys depend only on the piece, so a retried
+ * attempt overwrites its own earlier output. Returns counts and keys only (no endpoint data).
+ *
+ * A piece of at least `threadMinBytes` (compressed) is processed in a worker thread while this
+ * thread reads, gunzips and uploads: up to IN_FLIGHT chunks of 1 MiB are ahead of the upload.
+ */
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { TransferHeartbeat } from '../src/contracts/progress';
+import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
+import { FailureType } from '../src/contracts/failures';
+import { compileTransform, TransformSpecError } from '../src/transforms';
+import { badInput, checkPrefix, errorName } from './support/activity-failures';
+import type { ChunkOutput } from './support/piece-processor';
+import { inlineRunner, threadRunner } from './support/piece-runner';
+import type { PieceRunner } from './support/piece-runner';
+import { PartWriter, S3ObjectWriter } from './transfer-parts';
+
+export interface TransferPieceDeps {
+  s3: S3Client;
+  /** Pieces of at least this many (compressed) bytes are processed in a worker thread. Default 4 MiB; 0: always. */
+  threadMinBytes?: number;
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+/** Larger than zlib's 16 KiB default: fewer callbacks from the thread pool per piece. */
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/** Gunzipped bytes handed to the processor at a time. */
+const INPUT_CHUNK_BYTES = 1024 * 1024;
+/** Chunks handed to the processor and not yet uploaded (bounds memory: about 2 MiB each). */
+const IN_FLIGHT = 4;
+export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
+/** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
+export const MIN_PART_BYTES = 16 * 1024;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export function partKey(prefix: string, pieceIndex: number, partIndex: number): string {
+  return `${prefix}parts/piece-${pad(pieceIndex, 5)}-part-${pad(partIndex, 3)}.json`;
+}
+
+export function rejectedKey(prefix: string, pieceIndex: number): string {
+  return `${prefix}rejected/piece-${pad(pieceIndex, 5)}.ndjson`;
+}
+
+function checkInput(input: TransferPieceInput): void {
+  try {
+    compileTransform(input.transform);
+  } catch (err) {
+    if (err instanceof TransformSpecError) throw badInput(err.message);
+    throw err;
+  }
+  checkPrefix(input.output.prefix, 'output prefix');
+  if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < MIN_PART_BYTES) {
+    throw badInput(
+      `maxPartBytes ${input.maxPartBytes} is too small; use at least ${MIN_PART_BYTES} (one endpoint may be 15 KB; Pinpoint allows 1 GiB per job)`,
+    );
+  }
+}
+
+export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BYTES }: TransferPieceDeps) {
+  return async function transferPiece(input: TransferPieceInput): Promise<TransferPieceResult> {
+    const ctx = Context.current();
+    const signal = ctx.cancellationSignal;
+    checkInput(input);
+    const { bucket, prefix } = input.output;
+    const sourceKey = input.source.key;
+    const parts = input.dryRun ? undefined : new PartWriter(s3, bucket, (j) => partKey(prefix, input.pieceIndex, j));
+    let rejectedWriter: S3ObjectWriter | undefined;
+    const counts = { read: 0, written: 0, filtered: 0, rejected: 0 };
+    let bytesIn = 0;
+    let bytesTotal = input.source.size ?? 0;
+    let lastBeat = 0;
+    const beat = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastBeat < HEARTBEAT_EVERY_MS) return;
+      lastBeat = now;
+      const details: TransferHeartbeat = {
+        bytesDone: bytesIn,
+        bytesTotal,
+        filesDone: parts?.parts.length ?? 0,
+        filesTotal: 1,
+        records: counts.read,
+      };
+      ctx.heartbeat(details);
+    };
+
+    /** Uploads one answer of the processor, in order. */
+    const consume = async (out: ChunkOutput) => {
+      for (const block of out.blocks) await parts?.writeBlock(block);
+      for (const row of out.rejected) {
+        rejectedWriter ??= new S3ObjectWriter(s3, bucket, rejectedKey(prefix, input.pieceIndex));
+        const wait = rejectedWriter.writeLine(row, Buffer.byteLength(row));
+        if (wait) await wait;
+      }
+      counts.read += out.counts.read;
+      counts.written += out.counts.written;
+      counts.filtered += out.counts.filtered;
+      counts.rejected += out.counts.rejected;
+    };
+
+    let runner: PieceRunner | undefined;
+    const abortWriters = async () => {
+      await Promise.all([parts?.abort(), rejectedWriter?.abort(), runner?.close()]);
+    };
+    let body: Readable | undefined;
+    const onAbort = () => {
+      body?.destroy(new Error('transfer cancelled'));
+      void abortWriters();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      beat(true);
+      const got = await s3.send(new GetObjectCommand({ Bucket: input.source.bucket, Key: sourceKey }), {
+        abortSignal: signal,
+      });
+      body = got.Body as Readable;
+      bytesTotal = got.ContentLength ?? bytesTotal;
+      const config = { transform: input.transform, maxPartBytes: input.maxPartBytes, sourceKey, dryRun: input.dryRun };
+      runner = bytesTotal >= threadMinBytes ? threadRunner(config) : inlineRunner(config);
+      const gzipped = sourceKey.endsWith('.gz');
+      const gunzip = gzipped ? createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }) : undefined;
+      const data: Readable = gunzip ?? body;
+      const piping = gunzip ? pipeline(body, gunzip) : Promise.resolve();
+      piping.catch(() => undefined); // the same error reaches the loop below through `data`
+      body.on('data', (chunk: Buffer) => {
+        bytesIn += chunk.length;
+      });
+
+      const pending: Promise<ChunkOutput>[] = [];
+      const submit = (answer: Promise<ChunkOutput>) => {
+        answer.catch(() => undefined); // awaited in order below; a failure is seen there
+        pending.push(answer);
+      };
+      let input_ = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
+      let filled = 0;
+      for await (const chunk of data as AsyncIterable<Buffer>) {
+        let at = 0;
+        while (at < chunk.length) {
+          const n = chunk.copy(input_, filled, at);
+          filled += n;
+          at += n;
+          if (filled === input_.length) {
+            submit(runner.push(input_));
+            input_ = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
+            filled = 0;
+            while (pending.length >= IN_FLIGHT) await consume(await pending.shift()!);
+          }
+        }
+        beat();
+      }
+      if (signal.aborted) throw signal.reason;
+      if (filled > 0) submit(runner.push(input_.subarray(0, filled)));
+      submit(runner.end());
+      while (pending.length > 0) {
+        await consume(await pending.shift()!);
+        beat();
+      }
+      await piping;
+      await parts?.end();
+      await rejectedWriter?.end();
+      beat(true);
+      return {
+        pieceIndex: input.pieceIndex,
+        ...counts,
+        parts: parts?.parts ?? [],
+        rejectedKey: rejectedWriter ? rejectedWriter.key : undefined,
+        bytesIn,
+        bytesOut: parts?.bytes ?? 0,
+      };
+    } catch (err) {
+      await abortWriters();
+      if (signal.aborted) throw signal.reason;
+      if (errorName(err) === 'NoSuchKey') {
+        throw ApplicationFailure.create({
+          message: `exported piece s3://${input.source.bucket}/${sourceKey} does not exist (removed after the export?); run the sync again`,
+          type: FailureType.NotFound,
+          nonRetryable: true,
+        });
+      }
+      if (err && typeof err === 'object' && (err as { code?: unknown }).code === 'Z_DATA_ERROR') {
+        throw badInput(`exported piece s3://${input.source.bucket}/${sourceKey} is not valid gzip data`);
+      }
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await runner?.close();
+    }
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * PieceProcessor (the transfer's parse/transform/validate core): output must not depend on how the
+ * gunzipped bytes are cut into chunks; parts respect the byte limit; rejected rows name line and reason.
+ */
+import { MAX_LINE_BYTES, PieceProcessor } from '../../activities/support/piece-processor';
+import type { ChunkOutput, PieceProcessorConfig } from '../../activities/support/piece-processor';
+
+const APP = '0123456789abcdef0123456789abcdef';
+
+function exported(i: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    ApplicationId: APP,
+    CohortId: '7',
+    CreationDate: '2026-01-01T00:00:00Z',
+    Id: `ep-${i}`,
+    ChannelType: 'EMAIL',
+    Address: `user${i}@example.com`,
+    Attributes: { city: ['Zürich', '東京'] },
+    ...extra,
+  });
+}
+
+interface Collected {
+  parts: { text: string; records: number }[];
+  rejected: unknown[];
+  counts: ChunkOutput['counts'];
+}
+
+/** Feeds `input` in chunks of `size` bytes and assembles parts the way PartWriter does. */
+function run(input: Buffer, size: number, config: Partial<PieceProcessorConfig> = {}): Collected {
+  const p = new PieceProcessor({ maxPartBytes: 1 << 30, sourceKey: 'exp/piece.gz', ...config });
+  const out: Collected = { parts: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
+  let current: { chunks: Buffer[]; records: number } | undefined;
+  const take = (o: ChunkOutput) => {
+    for (const b of o.blocks) {
+      if (b.bytes.length > 0) {
+        current ??= { chunks: [], records: 0 };
+        current.chunks.push(Buffer.from(b.bytes));
+        current.records += b.records;
+      }
+      if (b.endsPart && current) {
+        out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
+        current = undefined;
+      }
+    }
+    out.rejected.push(...o.rejected.map((r) => JSON.parse(r) as unknown));
+    for (const k of ['read', 'written', 'filtered', 'rejected'] as const) out.counts[k] += o.counts[k];
+  };
+  for (let at = 0; at < input.length; at += size) take(p.push(input.subarray(at, at + size)));
+  take(p.end());
+  if (current) out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
+  return out;
+}
+
+const lines = Array.from({ length: 300 }, (_, i) => exported(i));
+lines.splice(5, 0, '{oops', '   ', '"a string"');
+lines.splice(50, 0, exported(9999, { ChannelType: 'FAX' }));
+const text = Buffer.from(`\uFEFF${lines.join('\r\n')}`); // BOM, CRLF, no newline at the end
+
+test('the output does not depend on how the bytes are cut (multi-byte characters across chunks)', () => {
+  const whole = run(text, text.length);
+  expect(whole.counts).toEqual({ read: 303, written: 300, filtered: 0, rejected: 3 });
+  expect(whole.parts).toHaveLength(1);
+  const first = JSON.parse(whole.parts[0]!.text.split('\n')[0]!) as Record<string, unknown>;
+  expect(first).toEqual({
+    Id: 'ep-0',
+    ChannelType: 'EMAIL',
+    Address: 'user0@example.com',
+    Attributes: { city: ['Zürich', '東京'] },
+  });
+  for (const size of [1, 7, 1000, 65_536]) expect(run(text, size)).toEqual(whole);
+});
+
+test('rejected rows name the source, the line, the id when known, and the reason', () => {
+  const { rejected } = run(text, 4096);
+  expect(rejected).toEqual([
+    { source: 'exp/piece.gz', line: 6, reason: 'not valid JSON' },
+    { source: 'exp/piece.gz', line: 8, reason: 'an endpoint must be a JSON object' },
+    { source: 'exp/piece.gz', line: 51, id: 'ep-9999', reason: expect.stringMatching(/ChannelType "FAX"/) as string },
+  ]);
+  expect(JSON.stringify(rejected)).not.toMatch(/example\.com/);
+});
+
+test('parts never exceed maxPartBytes and every line lands in exactly one part', () => {
+  const whole = run(text, text.length);
+  const all = whole.parts[0]!.text;
+  const maxPartBytes = 4096;
+  for (const size of [100, 3000, 1 << 20]) {
+    const split = run(text, size, { maxPartBytes });
+    expect(split.parts.length).toBeGreaterThan(5);
+    for (const part of split.parts) {
+      expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(maxPartBytes);
+      expect(part.text.endsWith('\n')).toBe(true);
+      expect(part.text.split('\n').length - 1).toBe(part.records);
+    }
+    expect(split.parts.map((p) => p.text).join('')).toBe(all);
+  }
+});
+
+test('a dry run counts but produces no bytes', () => {
+  const dry = run(text, 5000, { dryRun: true });
+  expect(dry.parts).toEqual([]);
+  expect(dry.counts).toEqual(run(text, 5000).counts);
+});
+
+test('transforms apply before validation and filtered rows are counted', () => {
+  const r = run(text, 5000, { transform: { keepChannelTypes: ['SMS'] } });
+  expect(r.counts).toMatchObject({ written: 0, filtered: 301 });
+});
+
+test('an over-long line is rejected without being buffered, and the next line is read', () => {
+  const long = Buffer.concat([
+    Buffer.from(`${exported(1)}\n{"Id":"x","Attributes":{"a":["`),
+    Buffer.alloc(MAX_LINE_BYTES * 2, 0x61),
+    Buffer.from(`"]}}\n${exported(2)}\n`),
+  ]);
+  const r = run(long, 1 << 20);
+  expect(r.counts).toMatchObject({ written: 2, rejected: 1 });
+  expect(r.rejected).toEqual([expect.objectContaining({ line: 2, reason: expect.stringMatching(/longer than/) })]);
+});
