@@ -7,4 +7,9 @@ export interface ActivityDeps {
   pinpoint: PinpointClient;
   /** AWS region of the provider clients (for messages such as "application … not found in region …"). */
   region: string;
+  /**
+   * Inputs (an exported piece, a local endpoint file) of at least this many bytes are parsed and validated in a
+   * worker thread, overlapping with the S3 reads and writes. Default 4 MiB; 0: always; Infinity: never.
+   */
+  threadMinBytes?: number;
 }

@@ -147,7 +147,7 @@ export function createStorageActivities(deps: ActivityDeps) {
      */
     async uploadLocalFiles(input: UploadInput): Promise<UploadEndpointsResult> {
       try {
-        return await uploadEndpointFiles(s3, input, Context.current());
+        return await uploadEndpointFiles(s3, input, Context.current(), deps.threadMinBytes);
       } catch (err) {
         if (Context.current().cancellationSignal.aborted) rethrowCancellation(err);
         throw classifyS3Error(err, `uploading to s3://${input.bucket}/${input.prefix}`, input.bucket);

@@ -1,5 +1,5 @@
 /**
- * Streaming writers of NDJSON objects to S3 for the transfer activity: lines are encoded straight
+ * Streaming writers of NDJSON objects to S3 for the transfer and the import upload: lines are encoded straight
  * into 1 MiB buffers (no joined strings that would outlive a GC cycle) which are fed through a
  * PassThrough into a lib-storage multipart Upload, waiting for 'drain' so memory stays bounded
  * (partSize × queueSize + the PassThrough's buffer per open object).
@@ -7,11 +7,15 @@
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { OutputBlock } from './support/piece-processor';
+import type { OutputBlock } from './support/line-processor';
 
 const CHUNK_BYTES = 1024 * 1024;
-const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
-const UPLOAD_QUEUE_SIZE = 4;
+
+/** Multipart upload settings: partSize × queueSize bytes are in flight per object. Default 8 MiB × 4. */
+export interface UploadBuffers {
+  partSize?: number;
+  queueSize?: number;
+}
 
 /** One S3 object written as a stream. */
 export class S3ObjectWriter {
@@ -28,13 +32,13 @@ export class S3ObjectWriter {
     s3: S3Client,
     readonly bucket: string,
     readonly key: string,
-    contentType = 'application/x-ndjson',
+    buffers: UploadBuffers = {},
   ) {
     this.upload = new Upload({
       client: s3,
-      params: { Bucket: bucket, Key: key, Body: this.body, ContentType: contentType },
-      partSize: UPLOAD_PART_SIZE,
-      queueSize: UPLOAD_QUEUE_SIZE,
+      params: { Bucket: bucket, Key: key, Body: this.body, ContentType: 'application/x-ndjson' },
+      partSize: buffers.partSize ?? 8 * 1024 * 1024,
+      queueSize: buffers.queueSize ?? 4,
       leavePartsOnError: false,
     });
     this.done = this.upload.done();
@@ -124,12 +128,18 @@ export class PartWriter {
     private readonly s3: S3Client,
     private readonly bucket: string,
     private readonly keyOf: (partIndex: number) => string,
+    private readonly buffers: UploadBuffers = {},
   ) {}
+
+  /** Size of the part being written, if one is open (a LineProcessor for the next file continues it). */
+  get open(): { bytes: number; records: number } | undefined {
+    return this.current ? { bytes: this.current.bytes, records: this.current.records } : undefined;
+  }
 
   /** Writes a block from the PieceProcessor, which already cut the output at part boundaries. */
   async writeBlock(block: OutputBlock): Promise<void> {
     if (block.bytes.length > 0) {
-      this.current ??= new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length));
+      this.current ??= new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length), this.buffers);
       const wait = this.current.writeBytes(block.bytes, block.records);
       if (wait) await wait;
     }

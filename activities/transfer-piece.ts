@@ -1,12 +1,12 @@
 /**
  * transferPiece, the sync's streaming S3 → S3 transfer of one exported piece:
- * GetObject → gunzip → PieceProcessor (lines → JSON.parse → transform → validate → NDJSON bytes,
+ * GetObject → gunzip → LineProcessor (lines → JSON.parse → transform → validate → NDJSON bytes,
  * cut into parts ≤ maxPartBytes) → multipart uploads under `<run>/parts/`; rejected rows (line,
  * reason) go to `<run>/rejected/piece-N.ndjson`. Output keys depend only on the piece, so a retried
  * attempt overwrites its own earlier output. Returns counts and keys only (no endpoint data).
  *
  * A piece of at least `threadMinBytes` (compressed) is processed in a worker thread while this
- * thread reads, gunzips and uploads: up to IN_FLIGHT chunks of 1 MiB are ahead of the upload.
+ * thread reads, gunzips and uploads (line-runner.ts).
  */
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -19,9 +19,9 @@ import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/s
 import { FailureType } from '../src/contracts/failures';
 import { compileTransform, TransformSpecError } from '../src/transforms';
 import { badInput, checkPrefix, errorName } from './support/activity-failures';
-import type { ChunkOutput } from './support/piece-processor';
-import { inlineRunner, threadRunner } from './support/piece-runner';
-import type { PieceRunner } from './support/piece-runner';
+import type { ChunkOutput } from './support/line-processor';
+import { DEFAULT_THREAD_MIN_BYTES, openLineRunner, pumpLines } from './support/line-runner';
+import type { LineRunner } from './support/line-runner';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
 
 export interface TransferPieceDeps {
@@ -33,11 +33,6 @@ export interface TransferPieceDeps {
 const HEARTBEAT_EVERY_MS = 1_000;
 /** Larger than zlib's 16 KiB default: fewer callbacks from the thread pool per piece. */
 const GUNZIP_CHUNK_BYTES = 64 * 1024;
-/** Gunzipped bytes handed to the processor at a time. */
-const INPUT_CHUNK_BYTES = 1024 * 1024;
-/** Chunks handed to the processor and not yet uploaded (bounds memory: about 2 MiB each). */
-const IN_FLIGHT = 4;
-export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 /** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
 export const MIN_PART_BYTES = 16 * 1024;
 
@@ -96,8 +91,9 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
     /** Uploads one answer of the processor, in order. */
     const consume = async (out: ChunkOutput) => {
       for (const block of out.blocks) await parts?.writeBlock(block);
-      for (const row of out.rejected) {
+      for (const { line, id, reason } of out.rejected) {
         rejectedWriter ??= new S3ObjectWriter(s3, bucket, rejectedKey(prefix, input.pieceIndex));
+        const row = JSON.stringify({ source: sourceKey, line, id, reason });
         const wait = rejectedWriter.writeLine(row, Buffer.byteLength(row));
         if (wait) await wait;
       }
@@ -107,7 +103,7 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
       counts.rejected += out.counts.rejected;
     };
 
-    let runner: PieceRunner | undefined;
+    let runner: LineRunner | undefined;
     const abortWriters = async () => {
       await Promise.all([parts?.abort(), rejectedWriter?.abort(), runner?.close()]);
     };
@@ -124,8 +120,15 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
       });
       body = got.Body as Readable;
       bytesTotal = got.ContentLength ?? bytesTotal;
-      const config = { transform: input.transform, maxPartBytes: input.maxPartBytes, sourceKey, dryRun: input.dryRun };
-      runner = bytesTotal >= threadMinBytes ? threadRunner(config) : inlineRunner(config);
+      runner = openLineRunner(
+        {
+          codec: { kind: 'export-piece', transform: input.transform },
+          maxPartBytes: input.maxPartBytes,
+          dryRun: input.dryRun,
+        },
+        bytesTotal,
+        threadMinBytes,
+      );
       const gzipped = sourceKey.endsWith('.gz');
       const gunzip = gzipped ? createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }) : undefined;
       const data: Readable = gunzip ?? body;
@@ -135,35 +138,8 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
         bytesIn += chunk.length;
       });
 
-      const pending: Promise<ChunkOutput>[] = [];
-      const submit = (answer: Promise<ChunkOutput>) => {
-        answer.catch(() => undefined); // awaited in order below; a failure is seen there
-        pending.push(answer);
-      };
-      let input_ = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
-      let filled = 0;
-      for await (const chunk of data as AsyncIterable<Buffer>) {
-        let at = 0;
-        while (at < chunk.length) {
-          const n = chunk.copy(input_, filled, at);
-          filled += n;
-          at += n;
-          if (filled === input_.length) {
-            submit(runner.push(input_));
-            input_ = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
-            filled = 0;
-            while (pending.length >= IN_FLIGHT) await consume(await pending.shift()!);
-          }
-        }
-        beat();
-      }
+      await pumpLines(data as AsyncIterable<Buffer>, runner, consume, beat);
       if (signal.aborted) throw signal.reason;
-      if (filled > 0) submit(runner.push(input_.subarray(0, filled)));
-      submit(runner.end());
-      while (pending.length > 0) {
-        await consume(await pending.shift()!);
-        beat();
-      }
       await piping;
       await parts?.end();
       await rejectedWriter?.end();

@@ -8,7 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { NativeConnection as NativeConnectionType, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
-import { awsSettings, PROJECT_ROOT, temporalSettings } from './config';
+import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes } from './config';
 import { createPinpointClient } from './providers/pinpoint/client';
 import { createS3Client } from './providers/s3-client';
 
@@ -29,7 +29,12 @@ export interface CreateWorkerOptions {
 /** AWS clients from the environment: region, S3 endpoint/path style, Pinpoint endpoint (AWS_ENDPOINT_URL_PINPOINT). */
 export function activityDepsFromEnv(): ActivityDeps {
   const aws = awsSettings();
-  return { s3: createS3Client(aws), pinpoint: createPinpointClient(aws), region: aws.region };
+  return {
+    s3: createS3Client(aws),
+    pinpoint: createPinpointClient(aws),
+    region: aws.region,
+    threadMinBytes: threadMinBytes(),
+  };
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {

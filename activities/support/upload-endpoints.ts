@@ -3,13 +3,15 @@ import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { EndpointFileFormat, TransferHeartbeat } from '../../src/contracts';
-import { EndpointFileError, formatNdjsonLine, parseCsvEndpoints, parseNdjsonEndpoints } from '../../src/formats';
-import type { ParsedRow } from '../../src/formats';
+import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
-import { PartUploader } from './part-uploader';
+import type { ChunkOutput } from './line-processor';
+import { DEFAULT_THREAD_MIN_BYTES, openLineRunner, pumpLines } from './line-runner';
+import type { LineRunner } from './line-runner';
 
 export interface UploadEndpointsInput {
   paths: string[];
@@ -47,49 +49,42 @@ export interface RejectedRow {
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
+/** Multipart chunk size and chunks in flight per part: 10 MiB of upload buffers. */
+const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
+const UPLOAD_QUEUE_SIZE = 2;
 
 export function partPrefix(prefix: string, n: number): string {
   return `${prefix}parts/part-${pad(n)}/`;
 }
 
-function openInput(file: string): { stream: Readable; raw: fs.ReadStream } {
+/** The file's bytes, gunzipped when its name ends in .gz; `raw` counts the bytes read from disk. */
+function openInput(file: string): { stream: Readable; raw: fs.ReadStream; done: Promise<void> } {
   const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  if (!file.endsWith('.gz')) return { stream: raw, raw };
-  const gunzip = createGunzip();
-  raw.on('error', (err) => gunzip.destroy(err));
-  return { stream: raw.pipe(gunzip), raw };
-}
-
-function parse(format: EndpointFileFormat, input: Readable): AsyncIterable<ParsedRow> {
-  return format === 'CSV' ? parseCsvEndpoints(input) : parseNdjsonEndpoints(input);
+  if (!file.endsWith('.gz')) return { stream: raw, raw, done: Promise.resolve() };
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  const done = pipeline(raw, gunzip);
+  done.catch(() => undefined); // the same error reaches the reader through `gunzip`
+  return { stream: gunzip, raw, done };
 }
 
 /**
- * Reads each file once, streaming: parses and validates every row (src/formats), writes valid rows as NDJSON into
- * parts of at most maxJobBytes, rejected rows into `<prefix>rejected-rows.ndjson`. Heartbeats bytes read; a
+ * Reads each file once, streaming: every line is parsed and validated (src/formats, through a LineProcessor — in a
+ * worker thread for a file of at least `threadMinBytes`), valid rows are written as NDJSON into parts of at most
+ * maxJobBytes (a part may span files), rejected rows into `<prefix>rejected-rows.ndjson`. Heartbeats bytes read; a
  * cancellation aborts the open multipart uploads (the workflow's cleanup then deletes the run's prefix).
  */
 export async function uploadEndpointFiles(
   s3: S3Client,
   input: UploadEndpointsInput,
   ctx: Context,
+  threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
 ): Promise<UploadEndpointsResult> {
   const rejectedRowsKey = `${input.prefix}rejected-rows.ndjson`;
-  const parts = new PartUploader({
-    s3,
-    bucket: input.bucket,
-    keyOf: (n) => `${partPrefix(input.prefix, n)}endpoints.ndjson`,
-    maxPartBytes: input.maxJobBytes,
-    contentType: 'application/x-ndjson',
+  const parts = new PartWriter(s3, input.bucket, (j) => `${partPrefix(input.prefix, j + 1)}endpoints.ndjson`, {
+    partSize: UPLOAD_PART_SIZE,
+    queueSize: UPLOAD_QUEUE_SIZE,
   });
-  const rejects = new PartUploader({
-    s3,
-    bucket: input.bucket,
-    keyOf: () => rejectedRowsKey,
-    maxPartBytes: Number.MAX_SAFE_INTEGER,
-    contentType: 'application/x-ndjson',
-    queueSize: 1,
-  });
+  let rejects: S3ObjectWriter | undefined;
   const sizes = await Promise.all(input.paths.map(async (p) => (await fsp.stat(p)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
@@ -106,51 +101,70 @@ export async function uploadEndpointFiles(
   });
   const hb = new Heartbeater<TransferHeartbeat>(ctx);
   const timer = setInterval(() => hb.beat(details), 1_000);
-  const onCancel = () => void parts.abort().then(() => rejects.abort());
+  let runner: LineRunner | undefined;
+  const abortAll = async () => {
+    await Promise.all([parts.abort(), rejects?.abort(), runner?.close()]);
+  };
+  const onCancel = () => {
+    current?.destroy(new Error('upload cancelled'));
+    void abortAll();
+  };
   ctx.cancellationSignal.addEventListener('abort', onCancel);
 
   const reject = (file: string, line: number, reason: string): Promise<void> | undefined => {
     rejected++;
-    const row: RejectedRow = { file, line, reason };
-    return rejects.write(`${JSON.stringify(row)}\n`);
+    const row = JSON.stringify({ file, line, reason } satisfies RejectedRow);
+    rejects ??= new S3ObjectWriter(s3, input.bucket, rejectedRowsKey, { partSize: UPLOAD_PART_SIZE, queueSize: 1 });
+    return rejects.writeLine(row, Buffer.byteLength(row));
   };
 
   try {
     for (const [i, file] of input.paths.entries()) {
-      const { stream, raw } = openInput(file);
+      const { stream, raw, done } = openInput(file);
       current = raw;
       let rows = 0;
-      try {
-        for await (const row of parse(input.format, stream)) {
-          rows++;
-          const pending =
-            row.kind === 'ok' ? parts.write(formatNdjsonLine(row.endpoint)) : reject(file, row.line, row.reason);
-          if (row.kind === 'ok') uploaded++;
-          if (pending) await pending;
-          if ((rows & 255) === 0) throwIfCancelled(ctx);
+      const consume = async (out: ChunkOutput) => {
+        for (const block of out.blocks) await parts.writeBlock(block);
+        for (const r of out.rejected) {
+          const wait = reject(file, r.line, r.reason);
+          if (wait) await wait;
         }
-      } catch (err) {
-        if (!(err instanceof EndpointFileError)) throw err;
-        rows++;
-        await reject(file, err.line, `the file cannot be read: ${err.message}`);
+        rows += out.counts.read + (out.stopped ? 1 : 0);
+        uploaded += out.counts.written;
+      };
+      try {
+        runner = openLineRunner(
+          {
+            codec: { kind: 'endpoint-file', format: input.format },
+            maxPartBytes: input.maxJobBytes,
+            partBefore: parts.open,
+          },
+          sizes[i] ?? 0,
+          threadMinBytes,
+        );
+        await pumpLines(stream as AsyncIterable<Buffer>, runner, consume, () => hb.beat(details));
+        throwIfCancelled(ctx);
       } finally {
         raw.destroy();
+        stream.destroy();
+        await done.catch(() => undefined);
+        await runner?.close();
+        runner = undefined;
       }
       if (rows === 0) await reject(file, 0, 'the file holds no endpoint rows (it is empty, or a CSV header only)');
-      throwIfCancelled(ctx);
       current = undefined;
       bytesBefore += sizes[i] ?? 0;
       filesDone++;
       hb.beat(details, true);
     }
-    const staged = await parts.finish();
-    await rejects.finish();
+    await parts.end();
+    await rejects?.end();
     return {
       format: 'JSON',
-      parts: staged.map((p, i) => ({
+      parts: parts.parts.map((p, i) => ({
         s3Url: `s3://${input.bucket}/${partPrefix(input.prefix, i + 1)}`,
         key: p.key,
-        bytes: p.bytes,
+        bytes: p.size,
         records: p.records,
       })),
       uploaded,
@@ -159,8 +173,7 @@ export async function uploadEndpointFiles(
       inputBytes: bytesTotal,
     };
   } catch (err) {
-    await parts.abort();
-    await rejects.abort();
+    await abortAll();
     throw err;
   } finally {
     clearInterval(timer);

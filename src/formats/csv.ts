@@ -97,22 +97,30 @@ function parseHeader(l: TextLine): CsvColumn[] {
   return header.columns;
 }
 
+/**
+ * A per-line CSV parser with the file's state: the first non-blank line is the header (undefined is
+ * returned for it, and for blank lines); every later line is a row. Throws EndpointFileError when the
+ * header is unusable (then no row of the file can be read).
+ */
+export function csvLineParser(validate: ValidateOptions | undefined): (l: TextLine) => ParsedRow | undefined {
+  let columns: CsvColumn[] | undefined;
+  return (l) => {
+    if (columns) return parseCsvRow(columns, l, validate);
+    if (l.text.trim() !== '' || l.tooLong) columns = parseHeader(l);
+    return undefined;
+  };
+}
+
 /** The rows of each input chunk as one array (for hot loops such as the emulator's imports). */
 export async function* parseCsvBatches(
   input: Readable | AsyncIterable<Buffer | string>,
   opts: ParseOptions = {},
 ): AsyncGenerator<ParsedRow[]> {
-  const validate = validateOptionsOf(opts);
-  let columns: CsvColumn[] | undefined;
+  const parse = csvLineParser(validateOptionsOf(opts));
   for await (const lines of readLineBatches(input, opts)) {
     const rows: ParsedRow[] = [];
     for (const l of lines) {
-      if (!columns) {
-        if (l.text.trim() === '' && !l.tooLong) continue;
-        columns = parseHeader(l);
-        continue;
-      }
-      const row = parseCsvRow(columns, l, validate);
+      const row = parse(l);
       if (row) rows.push(row);
     }
     if (rows.length > 0) yield rows;

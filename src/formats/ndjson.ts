@@ -39,10 +39,9 @@ export function parseNdjsonLine(line: TextLine, validate: ValidateOptions | unde
   const reason = validate ? validateEndpoint(obj, { sizeBytes, ...validate }) : undefined;
   if (reason) return { kind: 'rejected', line: line.line, reason };
   if ('ApplicationId' in obj || 'CohortId' in obj || 'CreationDate' in obj) {
-    delete obj.ApplicationId;
-    delete obj.CohortId;
-    delete obj.CreationDate;
-    return { kind: 'ok', line: line.line, endpoint: obj };
+    // A copy without them (faster to serialize than an object that had properties deleted).
+    const { ApplicationId: _a, CohortId: _c, CreationDate: _d, ...endpoint } = obj;
+    return { kind: 'ok', line: line.line, endpoint };
   }
   return { kind: 'ok', line: line.line, endpoint: obj, raw: text };
 }

@@ -2,6 +2,8 @@
  * importEndpoints end to end on a real Temporal server, real S3 (SeaweedFS) and the Pinpoint emulator: local CSV,
  * local NDJSON split into several jobs, an S3 prefix; malformed files with a complete rejected-rows report while the
  * valid rows still import; a job that ends FAILED; no address in the run's history.
+ * This file's worker parses every local file in a worker thread (AUDIENCEFLOW_THREAD_MIN_BYTES=0); import-cancel
+ * runs the same upload on the activity's thread (small files, the default).
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { EndpointBatchItem } from '@aws-sdk/client-pinpoint';
@@ -28,6 +30,7 @@ let tmp: string;
 const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
 
 beforeAll(async () => {
+  process.env.AUDIENCEFLOW_THREAD_MIN_BYTES = '0';
   env = await startPipelineEnv({ emulator: { pace: 'fast' } });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'af-import-'));
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { awsSettings, parseEnvFile, stackEnvFile } from '../../src/config';
+import { awsSettings, parseEnvFile, stackEnvFile, threadMinBytes } from '../../src/config';
 import type * as Config from '../../src/config';
 
 describe('config', () => {
@@ -36,5 +36,15 @@ describe('config', () => {
       awsSettings({ ...base, AWS_ENDPOINT_URL_S3: 'http://x', AUDIENCEFLOW_S3_FORCE_PATH_STYLE: 'false' })
         .s3ForcePathStyle,
     ).toBe(false);
+  });
+
+  it('reads AUDIENCEFLOW_THREAD_MIN_BYTES as a whole number of bytes, and names the variable when it is not one', () => {
+    expect(threadMinBytes({})).toBeUndefined();
+    expect(threadMinBytes({ AUDIENCEFLOW_THREAD_MIN_BYTES: '0' })).toBe(0);
+    expect(threadMinBytes({ AUDIENCEFLOW_THREAD_MIN_BYTES: '1048576' })).toBe(1048576);
+    expect(() => threadMinBytes({ AUDIENCEFLOW_THREAD_MIN_BYTES: '4MB' })).toThrow(
+      /AUDIENCEFLOW_THREAD_MIN_BYTES="4MB"/,
+    );
+    expect(() => threadMinBytes({ AUDIENCEFLOW_THREAD_MIN_BYTES: '-1' })).toThrow(/whole number/);
   });
 });

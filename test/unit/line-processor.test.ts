@@ -1,9 +1,10 @@
 /**
- * PieceProcessor (the transfer's parse/transform/validate core): output must not depend on how the
- * gunzipped bytes are cut into chunks; parts respect the byte limit; rejected rows name line and reason.
+ * LineProcessor (the parse/transform/validate core of the transfer and the import upload): output must
+ * not depend on how the bytes are cut into chunks; parts respect the byte limit, also across files;
+ * rejected rows name line and reason.
  */
-import { MAX_LINE_BYTES, PieceProcessor } from '../../activities/support/piece-processor';
-import type { ChunkOutput, PieceProcessorConfig } from '../../activities/support/piece-processor';
+import { MAX_LINE_BYTES, LineProcessor } from '../../activities/support/line-processor';
+import type { ChunkOutput, LineProcessorConfig } from '../../activities/support/line-processor';
 
 const APP = '0123456789abcdef0123456789abcdef';
 
@@ -27,8 +28,8 @@ interface Collected {
 }
 
 /** Feeds `input` in chunks of `size` bytes and assembles parts the way PartWriter does. */
-function run(input: Buffer, size: number, config: Partial<PieceProcessorConfig> = {}): Collected {
-  const p = new PieceProcessor({ maxPartBytes: 1 << 30, sourceKey: 'exp/piece.gz', ...config });
+function run(input: Buffer, size: number, config: Partial<LineProcessorConfig> = {}): Collected {
+  const p = new LineProcessor({ maxPartBytes: 1 << 30, codec: { kind: 'export-piece' }, ...config });
   const out: Collected = { parts: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
   let current: { chunks: Buffer[]; records: number } | undefined;
   const take = (o: ChunkOutput) => {
@@ -43,7 +44,7 @@ function run(input: Buffer, size: number, config: Partial<PieceProcessorConfig> 
         current = undefined;
       }
     }
-    out.rejected.push(...o.rejected.map((r) => JSON.parse(r) as unknown));
+    out.rejected.push(...o.rejected);
     for (const k of ['read', 'written', 'filtered', 'rejected'] as const) out.counts[k] += o.counts[k];
   };
   for (let at = 0; at < input.length; at += size) take(p.push(input.subarray(at, at + size)));
@@ -71,12 +72,12 @@ test('the output does not depend on how the bytes are cut (multi-byte characters
   for (const size of [1, 7, 1000, 65_536]) expect(run(text, size)).toEqual(whole);
 });
 
-test('rejected rows name the source, the line, the id when known, and the reason', () => {
+test('rejected rows name the line, the id when known, and the reason', () => {
   const { rejected } = run(text, 4096);
   expect(rejected).toEqual([
-    { source: 'exp/piece.gz', line: 6, reason: 'not valid JSON' },
-    { source: 'exp/piece.gz', line: 8, reason: 'an endpoint must be a JSON object' },
-    { source: 'exp/piece.gz', line: 51, id: 'ep-9999', reason: expect.stringMatching(/ChannelType "FAX"/) as string },
+    { line: 6, reason: 'not valid JSON' },
+    { line: 8, reason: 'an endpoint must be a JSON object' },
+    { line: 51, id: 'ep-9999', reason: expect.stringMatching(/ChannelType "FAX"/) as string },
   ]);
   expect(JSON.stringify(rejected)).not.toMatch(/example\.com/);
 });
@@ -104,7 +105,7 @@ test('a dry run counts but produces no bytes', () => {
 });
 
 test('transforms apply before validation and filtered rows are counted', () => {
-  const r = run(text, 5000, { transform: { keepChannelTypes: ['SMS'] } });
+  const r = run(text, 5000, { codec: { kind: 'export-piece', transform: { keepChannelTypes: ['SMS'] } } });
   expect(r.counts).toMatchObject({ written: 0, filtered: 301 });
 });
 
@@ -116,5 +117,67 @@ test('an over-long line is rejected without being buffered, and the next line is
   ]);
   const r = run(long, 1 << 20);
   expect(r.counts).toMatchObject({ written: 2, rejected: 1 });
-  expect(r.rejected).toEqual([expect.objectContaining({ line: 2, reason: expect.stringMatching(/longer than/) })]);
+  expect(r.rejected).toEqual([{ line: 2, reason: 'the line is too long for an endpoint (at most 15 KB)' }]);
+});
+
+describe('endpoint files (the import upload)', () => {
+  const csv = Buffer.from(
+    '\uFEFFChannelType,Address,Attributes.city\r\nEMAIL,a@example.com,Zürich\r\n\r\nFAX,b@example.com,x\r\nSMS,+15550100,"Bern, CH"\r\n',
+  );
+
+  test('CSV: the header is not a record; rows become NDJSON; bad rows are rejected with their line', () => {
+    for (const size of [1, 5, 1 << 20]) {
+      const r = run(csv, size, { codec: { kind: 'endpoint-file', format: 'CSV' } });
+      expect(r.counts).toEqual({ read: 3, written: 2, filtered: 0, rejected: 1 });
+      expect(r.rejected).toEqual([{ line: 4, reason: expect.stringMatching(/ChannelType "FAX"/) as string }]);
+      expect(
+        r.parts[0]!.text.trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual([
+        { ChannelType: 'EMAIL', Address: 'a@example.com', Attributes: { city: ['Zürich'] } },
+        { ChannelType: 'SMS', Address: '+15550100', Attributes: { city: ['Bern, CH'] } },
+      ]);
+    }
+  });
+
+  test('CSV: an unusable header stops the file with one rejection', () => {
+    const r = run(Buffer.from('Nope\nEMAIL\n'), 3, { codec: { kind: 'endpoint-file', format: 'CSV' } });
+    expect(r.counts).toEqual({ read: 0, written: 0, filtered: 0, rejected: 1 });
+    expect(r.rejected).toEqual([
+      { line: 1, reason: expect.stringMatching(/^the file cannot be read: CSV header/) as string },
+    ]);
+  });
+
+  test('NDJSON: a line that needs no change is written as read; response-only fields are dropped', () => {
+    const input = Buffer.from(
+      '{"ChannelType":"EMAIL",  "Address":"a@example.com"}\n' + `${exported(1)}\n` + '{"ChannelType":"EMAIL"}\n',
+    );
+    const r = run(input, 1 << 20, { codec: { kind: 'endpoint-file', format: 'JSON' } });
+    const out = r.parts[0]!.text.trimEnd().split('\n');
+    expect(out[0]).toBe('{"ChannelType":"EMAIL",  "Address":"a@example.com"}');
+    expect(JSON.parse(out[1]!)).toEqual({
+      Id: 'ep-1',
+      ChannelType: 'EMAIL',
+      Address: 'user1@example.com',
+      Attributes: { city: ['Zürich', '東京'] },
+    });
+    expect(r.rejected).toEqual([{ line: 3, reason: 'Address is required for a new endpoint' }]);
+  });
+
+  test("a part that spans files: the second file continues the first one's part up to the limit", () => {
+    const line = '{"ChannelType":"EMAIL","Address":"a@example.com"}';
+    const p = new LineProcessor({
+      codec: { kind: 'endpoint-file', format: 'JSON' },
+      maxPartBytes: (line.length + 1) * 3,
+      partBefore: { bytes: (line.length + 1) * 2, records: 2 },
+    });
+    const a = p.push(Buffer.from(`${line}\n${line}\n`));
+    const b = p.end();
+    const blocks = [...a.blocks, ...b.blocks];
+    expect(blocks.map((x) => [x.records, x.endsPart])).toEqual([
+      [1, true],
+      [1, false],
+    ]);
+  });
 });

@@ -1,11 +1,10 @@
 /**
- * Worker-thread side of the transfer (started by piece-runner.ts): one PieceProcessor fed the
- * gunzipped chunks in order; every answer goes back in the same order, its output buffers
- * transferred (not copied).
+ * Worker-thread side of a LineProcessor (started by line-runner.ts): the chunks arrive in order and
+ * every answer goes back in the same order, its output buffers transferred (not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PieceProcessor } from './piece-processor';
-import type { ChunkOutput, PieceProcessorConfig } from './piece-processor';
+import { LineProcessor } from './line-processor';
+import type { ChunkOutput, LineProcessorConfig } from './line-processor';
 
 export type WorkerRequest = { chunk: Uint8Array } | { end: true };
 export type WorkerAnswer = { out: ChunkOutput } | { error: string };
@@ -17,11 +16,11 @@ export function transferListOf(out: ChunkOutput): ArrayBuffer[] {
 
 const port = parentPort;
 if (port) {
-  const { config } = workerData as { config: PieceProcessorConfig };
-  let processor: PieceProcessor | undefined;
+  const { config } = workerData as { config: LineProcessorConfig };
+  let processor: LineProcessor | undefined;
   port.on('message', (msg: WorkerRequest) => {
     try {
-      processor ??= new PieceProcessor(config);
+      processor ??= new LineProcessor(config);
       const out = 'end' in msg ? processor.end() : processor.push(msg.chunk);
       port.postMessage({ out } satisfies WorkerAnswer, transferListOf(out));
     } catch (err) {

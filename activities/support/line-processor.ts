@@ -1,24 +1,23 @@
 /**
- * The CPU-bound heart of the sync transfer, free of I/O so it runs the same on the activity's
- * thread or in a worker thread (piece-worker.ts): gunzipped bytes of an exported piece in →
+ * The CPU-bound core of the transfer and of the import upload, free of I/O so it runs the same on
+ * the activity's thread or in a worker thread (line-worker.ts): input bytes (gunzipped) in →
  * import-ready NDJSON bytes out, cut at part boundaries, plus the rejected rows and the counts.
  *
- * Per line: JSON.parse → transform → JSON.stringify, encoded straight into the output buffer
- * (its byte length is what the encoder wrote: no second pass) → validate as a new endpoint of the
- * target application → kept, or rolled back and rejected. Lines are split on the newline byte
- * (UTF-8 never uses 0x0A inside a character) and decoded one by one.
+ * Lines are split on the newline byte (UTF-8 never uses 0x0A inside a character) and decoded one
+ * by one: a line of ASCII stays a one-byte string, which V8 parses faster, even when a neighbour
+ * holds other characters. What a line becomes is the codec's business (line-codecs.ts); its JSON is
+ * encoded straight into the output buffer, whose byte count is the size the codec's check gets (no
+ * second pass); a line the check rejects is rolled back.
  */
-import { validateEndpoint } from '../../src/formats/validate-endpoint';
-import { compileTransform } from '../../src/transforms';
-import type { EndpointTransform } from '../../src/transforms';
-import type { TransformSpec } from '../../src/contracts/sync';
+import { createCodec } from './line-codecs';
+import type { CodecConfig, LineCodec } from './line-codecs';
 
-export interface PieceProcessorConfig {
-  transform?: TransformSpec;
+export interface LineProcessorConfig {
+  codec: CodecConfig;
   /** A part never exceeds this many bytes. */
   maxPartBytes: number;
-  /** Key of the exported piece, named in each rejected row. */
-  sourceKey: string;
+  /** The part being written already holds this much (a part may span several input files). */
+  partBefore?: { bytes: number; records: number };
   /** Count only: produce no output bytes. */
   dryRun?: boolean;
 }
@@ -31,50 +30,67 @@ export interface OutputBlock {
 }
 
 export interface ProcessorCounts {
+  /** Records read: non-blank lines other than a CSV header. */
   read: number;
   written: number;
   filtered: number;
   rejected: number;
 }
 
+/** A rejected line: its number and why (never the record itself). */
+export interface RejectedLine {
+  line: number;
+  reason: string;
+  /** The record's Id, when it had one. */
+  id?: string;
+}
+
 export interface ChunkOutput {
   blocks: OutputBlock[];
-  /** Rejected rows as NDJSON lines (no newline): {source, line, id?, reason}; never endpoint data. */
-  rejected: string[];
+  rejected: RejectedLine[];
   counts: ProcessorCounts;
+  /** Set once the input cannot be read any further (e.g. a bad CSV header); later input is ignored. */
+  stopped?: boolean;
 }
 
 const OUTPUT_BLOCK_BYTES = 1024 * 1024;
-/** A line longer than this is rejected without being buffered (an endpoint is at most 15 KB). */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** A line longer than this is not buffered: it is rejected as too long (an endpoint is at most 15 KB). */
+export const MAX_LINE_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 
-export class PieceProcessor {
-  private readonly transform: EndpointTransform;
+export class LineProcessor {
+  private readonly codec: LineCodec;
   private readonly maxPartBytes: number;
+  private readonly dryRun: boolean;
   private carry: Buffer | undefined;
   private skipping = false;
+  private stopped = false;
   private lineNo = 0;
-  private partBytes = 0;
-  private partRecords = 0;
-  // The current output block: bytes [blockStart, used) belong to the part being written.
+  private partBytes: number;
+  private partRecords: number;
+  // The current output block: bytes [blockStart, used) of `out` belong to the part being written.
   private out = Buffer.allocUnsafeSlow(0);
   private blockStart = 0;
   private used = 0;
-  /** Records of the current part already handed out in earlier blocks. */
-  private blockRecordsBefore = 0;
+  /** Records of the current part already handed out in earlier blocks (or written before this input). */
+  private blockRecordsBefore: number;
   private blocks: OutputBlock[] = [];
-  private rejected: string[] = [];
+  private rejected: RejectedLine[] = [];
   private counts: ProcessorCounts = { read: 0, written: 0, filtered: 0, rejected: 0 };
 
   /** Throws TransformSpecError for an invalid transform. */
-  constructor(private readonly config: PieceProcessorConfig) {
-    this.transform = compileTransform(config.transform);
+  constructor(config: LineProcessorConfig) {
+    this.codec = createCodec(config.codec);
     this.maxPartBytes = config.maxPartBytes;
+    this.dryRun = config.dryRun === true;
+    this.partBytes = config.partBefore?.bytes ?? 0;
+    this.partRecords = config.partBefore?.records ?? 0;
+    this.blockRecordsBefore = this.partRecords;
   }
 
   /** Processes every complete line of `chunk` (the rest waits for the next chunk). */
   push(chunk: Uint8Array): ChunkOutput {
+    if (this.stopped) return this.take();
     let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.carry) {
       data = Buffer.concat([this.carry, data]);
@@ -88,14 +104,15 @@ export class PieceProcessor {
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     }
-    while (nl !== -1) {
+    while (nl !== -1 && !this.stopped) {
       this.handleLine(data, start, nl);
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     }
+    if (this.stopped) return this.take();
     if (data.length - start > MAX_LINE_BYTES) {
-      this.lineNo++;
-      this.reject(this.lineNo, `the line is longer than ${MAX_LINE_BYTES} bytes; an endpoint is at most 15 KB`);
+      // Reported once, from its beginning; the rest is skipped up to the next newline.
+      this.handleLine(data, start, start + 200, true);
       this.skipping = true;
     } else if (start < data.length) {
       // A copy: the caller may reuse or transfer `chunk`.
@@ -104,58 +121,45 @@ export class PieceProcessor {
     return this.take();
   }
 
-  /** The last line (without a trailing newline), and the final output. */
+  /** The last line (without a trailing newline), and the final output. The last part stays open: the caller ends it. */
   end(): ChunkOutput {
-    if (this.carry && !this.skipping) this.handleLine(this.carry, 0, this.carry.length);
+    if (this.carry && !this.skipping && !this.stopped) this.handleLine(this.carry, 0, this.carry.length);
     this.carry = undefined;
-    this.closeBlock(true);
     return this.take();
   }
 
-  /**
-   * One line, bytes [from, to) of `data`. Decoded line by line: a line of ASCII stays a one-byte string
-   * (faster to parse) even when a neighbour holds other characters.
-   */
-  private handleLine(data: Buffer, from: number, to: number): void {
+  private handleLine(data: Buffer, from: number, to: number, tooLong = false): void {
     const line = ++this.lineNo;
     const end = to > from && data[to - 1] === 0x0d ? to - 1 : to;
     if (end === from) return;
     let text = data.toString('utf8', from, end);
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.trim().length === 0) return;
+    if (!tooLong && text.trim().length === 0) return;
+    const outcome = this.codec({ line, text, tooLong });
+    if (!outcome) return;
+    if (outcome.kind === 'file-error') {
+      this.reject(outcome.line, outcome.reason);
+      this.stopped = true;
+      return;
+    }
     this.counts.read++;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      this.reject(line, 'not valid JSON');
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      this.reject(line, 'an endpoint must be a JSON object');
-      return;
-    }
-    const record = parsed as Record<string, unknown>;
-    const outcome = this.transform(record);
     if (outcome.kind === 'filtered') {
       this.counts.filtered++;
       return;
     }
-    const json = JSON.stringify(outcome.endpoint);
-    const lineStart = this.reserve(json.length * 3 + 1);
-    const bytes = this.out.write(json, lineStart);
-    // The target application has never seen these ids: validate as new endpoints.
-    const problem = validateEndpoint(outcome.endpoint, {
-      existing: false,
-      sizeBytes: bytes,
-      allowResponseFields: false,
-    });
+    if (outcome.kind === 'rejected') {
+      this.reject(line, outcome.reason, outcome.id);
+      return;
+    }
+    const lineStart = this.reserve(outcome.json.length * 3 + 1);
+    const bytes = this.out.write(outcome.json, lineStart);
+    const problem = outcome.check?.(bytes);
     if (problem) {
-      this.reject(line, problem, record.Id);
+      this.reject(line, problem, outcome.id);
       return;
     }
     this.counts.written++;
-    if (this.config.dryRun) return;
+    if (this.dryRun) return;
     if (this.partRecords > 0 && this.partBytes + bytes + 1 > this.maxPartBytes) {
       // This line opens the next part: close the current one just before it.
       this.blocks.push({
@@ -200,9 +204,7 @@ export class PieceProcessor {
 
   private reject(line: number, reason: string, id?: unknown): void {
     this.counts.rejected++;
-    this.rejected.push(
-      JSON.stringify({ source: this.config.sourceKey, line, id: typeof id === 'string' ? id : undefined, reason }),
-    );
+    this.rejected.push(typeof id === 'string' ? { line, reason, id } : { line, reason });
   }
 
   /** The output produced since the last call; the current block is handed out at its end. */
@@ -215,6 +217,7 @@ export class PieceProcessor {
       this.used = 0;
     }
     const result: ChunkOutput = { blocks: this.blocks, rejected: this.rejected, counts: this.counts };
+    if (this.stopped) result.stopped = true;
     this.blocks = [];
     this.rejected = [];
     this.counts = { read: 0, written: 0, filtered: 0, rejected: 0 };

@@ -1,0 +1,78 @@
+/**
+ * What one line of input becomes, per kind of input (a LineProcessor applies it to every line):
+ *  - an exported piece of the sync: EndpointResponse JSON → transform → import record, validated as a
+ *    new endpoint of the target application once its encoded size is known;
+ *  - an endpoint file of an import (CSV or NDJSON): parsed and validated by src/formats; an NDJSON
+ *    line that needs no change is written as it was read.
+ */
+import type { EndpointFileFormat } from '../../src/contracts';
+import type { TransformSpec } from '../../src/contracts/sync';
+import { csvLineParser, EndpointFileError, parseNdjsonLine, validateEndpoint } from '../../src/formats';
+import type { ParsedRow, TextLine } from '../../src/formats';
+import { compileTransform } from '../../src/transforms';
+
+export type CodecConfig =
+  { kind: 'export-piece'; transform?: TransformSpec } | { kind: 'endpoint-file'; format: EndpointFileFormat };
+
+export type LineOutcome =
+  /** Write `json`; `check`, when given, validates with the encoded size and returns a reason to reject instead. */
+  | { kind: 'keep'; json: string; check?: (bytes: number) => string | undefined; id?: unknown }
+  | { kind: 'filtered' }
+  | { kind: 'rejected'; reason: string; id?: unknown }
+  /** The whole file cannot be read (e.g. a bad CSV header): the reason is recorded once, later lines are ignored. */
+  | { kind: 'file-error'; line: number; reason: string };
+
+/** One non-blank line → its outcome; undefined for a line that holds no record (e.g. the CSV header). */
+export type LineCodec = (l: TextLine) => LineOutcome | undefined;
+
+const TOO_LONG = 'the line is too long for an endpoint (at most 15 KB)';
+
+function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
+  const transform = compileTransform(spec);
+  return ({ text, tooLong }) => {
+    if (tooLong) return { kind: 'rejected', reason: TOO_LONG };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { kind: 'rejected', reason: 'not valid JSON' };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { kind: 'rejected', reason: 'an endpoint must be a JSON object' };
+    }
+    const record = parsed as Record<string, unknown>;
+    const outcome = transform(record);
+    if (outcome.kind === 'filtered') return { kind: 'filtered' };
+    const endpoint = outcome.endpoint;
+    return {
+      kind: 'keep',
+      json: JSON.stringify(endpoint),
+      id: record.Id,
+      // The target application has never seen these ids: validate as new endpoints.
+      check: (bytes) => validateEndpoint(endpoint, { existing: false, sizeBytes: bytes, allowResponseFields: false }),
+    };
+  };
+}
+
+function endpointFileCodec(format: EndpointFileFormat): LineCodec {
+  const parse: (l: TextLine) => ParsedRow | undefined =
+    format === 'CSV' ? csvLineParser({}) : (l) => parseNdjsonLine(l, {});
+  return (l) => {
+    let row: ParsedRow | undefined;
+    try {
+      row = parse(l);
+    } catch (err) {
+      if (err instanceof EndpointFileError)
+        return { kind: 'file-error', line: err.line, reason: `the file cannot be read: ${err.message}` };
+      throw err;
+    }
+    if (!row) return undefined;
+    if (row.kind === 'rejected') return { kind: 'rejected', reason: row.reason };
+    return { kind: 'keep', json: row.raw ?? JSON.stringify(row.endpoint) };
+  };
+}
+
+/** Throws TransformSpecError for an invalid transform. */
+export function createCodec(config: CodecConfig): LineCodec {
+  return config.kind === 'export-piece' ? exportPieceCodec(config.transform) : endpointFileCodec(config.format);
+}
