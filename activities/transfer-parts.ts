@@ -19,7 +19,7 @@ export interface UploadBuffers {
 
 /** One S3 object written as a stream. */
 export class S3ObjectWriter {
-  private readonly body = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  private readonly body = new PassThrough({ highWaterMark: 1024 * 1024 });
   private readonly upload: Upload;
   private readonly done: Promise<unknown>;
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -1,6 +1,6 @@
 /**
  * transferPiece, the sync's streaming S3 → S3 transfer of one exported piece:
- * GetObject → gunzip → LineProcessor (lines → JSON.parse → transform → validate → NDJSON bytes,
+ * GetObject → (gunzip →) LineProcessor (lines → JSON.parse → transform → validate → NDJSON bytes,
  * cut into parts ≤ maxPartBytes) → multipart uploads under `<run>/parts/`; rejected rows (line,
  * reason) go to `<run>/rejected/piece-N.ndjson`. Output keys depend only on the piece, so a retried
  * attempt overwrites its own earlier output. Returns counts and keys only (no endpoint data).
@@ -8,8 +8,6 @@
  * A piece of at least `threadMinBytes` (compressed) is processed in a worker thread while this
  * thread reads, gunzips and uploads (line-runner.ts).
  */
-import { createGunzip } from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -31,8 +29,6 @@ export interface TransferPieceDeps {
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
-/** Larger than zlib's 16 KiB default: fewer callbacks from the thread pool per piece. */
-const GUNZIP_CHUNK_BYTES = 64 * 1024;
 /** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
 export const MIN_PART_BYTES = 16 * 1024;
 
@@ -122,6 +118,7 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
       bytesTotal = got.ContentLength ?? bytesTotal;
       runner = openLineRunner(
         {
+          gzipped: sourceKey.endsWith('.gz'),
           codec: { kind: 'export-piece', transform: input.transform },
           maxPartBytes: input.maxPartBytes,
           dryRun: input.dryRun,
@@ -129,18 +126,11 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
         bytesTotal,
         threadMinBytes,
       );
-      const gzipped = sourceKey.endsWith('.gz');
-      const gunzip = gzipped ? createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }) : undefined;
-      const data: Readable = gunzip ?? body;
-      const piping = gunzip ? pipeline(body, gunzip) : Promise.resolve();
-      piping.catch(() => undefined); // the same error reaches the loop below through `data`
       body.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;
       });
-
-      await pumpLines(data as AsyncIterable<Buffer>, runner, consume, beat);
+      await pumpLines(body as AsyncIterable<Buffer>, runner, consume, beat);
       if (signal.aborted) throw signal.reason;
-      await piping;
       await parts?.end();
       await rejectedWriter?.end();
       beat(true);

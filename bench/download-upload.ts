@@ -2,8 +2,11 @@
  * Benchmark: one large export piece (gzipped NDJSON of endpoints, default 1 GiB) streamed
  *   - through our download activity (activities/storage downloadObjects: GetObject → temp file → rename, heartbeats),
  *   - through our upload activity (activities/storage uploadLocalFiles: gunzip, parse + validate every record,
- *     multipart upload of the valid rows),
- * beside the plain baselines in the same run: S3 GetObject → file, and file → S3 (lib-storage Upload, no parsing).
+ *     multipart upload of the valid rows), parsing in a worker thread (our-upload) and on the activity's thread
+ *     (our-upload-inline),
+ * beside the plain baselines in the same run: S3 GetObject → file, and file → S3 (lib-storage Upload, no parsing),
+ * and the parse ceiling: read + gunzip + split lines + JSON.parse of the same file, nothing else — no import path
+ * that looks at every record (the rejected-rows report needs that) can be faster on one thread.
  * Each variant runs in its own child process so its peak RSS is its own. Real S3 (SeaweedFS), real activity code
  * (MockActivityEnvironment supplies the activity Context only).
  *
@@ -21,12 +24,21 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { DownloadInput, DownloadResult, UploadEndpointsResult, UploadInput } from '../activities';
 import { asExported, generateEndpoint } from '../src/demo/generate-endpoints';
 import { startS3 } from '../test/harness/s3';
 
-type Variant = 'plain-download' | 'our-download' | 'plain-upload' | 'our-upload';
+type Variant =
+  'plain-download' | 'our-download' | 'plain-upload' | 'parse-ceiling' | 'our-upload' | 'our-upload-inline';
+const VARIANTS: Variant[] = [
+  'plain-download',
+  'our-download',
+  'plain-upload',
+  'parse-ceiling',
+  'our-upload',
+  'our-upload-inline',
+];
 
 interface ChildArgs {
   variant: Variant;
@@ -106,15 +118,19 @@ async function writePiece(s3: S3Client, bucket: string, key: string, sizeBytes: 
 
 /** The real activity code with a test Context (heartbeats go nowhere); loaded only by the variants that use it. */
 async function activityRunner(s3: S3Client) {
-  const [{ MockActivityEnvironment }, { createActivities }, { PinpointClient }] = await Promise.all([
-    import('@temporalio/testing'),
-    import('../activities'),
-    import('@aws-sdk/client-pinpoint'),
-  ]);
+  const [{ MockActivityEnvironment }, { createActivities }, { PinpointClient }, { threadMinBytes }] = await Promise.all(
+    [
+      import('@temporalio/testing'),
+      import('../activities'),
+      import('@aws-sdk/client-pinpoint'),
+      import('../src/config'),
+    ],
+  );
   const activities = createActivities({
     s3,
     pinpoint: new PinpointClient({ region: 'us-east-1' }),
     region: 'us-east-1',
+    threadMinBytes: threadMinBytes(), // AUDIENCEFLOW_THREAD_MIN_BYTES, as the worker reads it
   });
   return { activities, env: new MockActivityEnvironment() };
 }
@@ -159,7 +175,24 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       bytes = fs.statSync(a.file).size;
       break;
     }
-    case 'our-upload': {
+    case 'parse-ceiling': {
+      // What any per-record import path must at least do: read, gunzip, split lines, JSON.parse each one.
+      let carry: Buffer | undefined;
+      let sink = 0;
+      for await (const chunk of fs.createReadStream(a.file).pipe(createGunzip({ chunkSize: 64 * 1024 }))) {
+        const data = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+        let start = 0;
+        for (let nl = data.indexOf(10); nl !== -1; start = nl + 1, nl = data.indexOf(10, start)) {
+          sink += Object.keys(JSON.parse(data.toString('utf8', start, nl)) as object).length;
+        }
+        carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+      }
+      if (sink < 0) throw new Error('unreachable');
+      bytes = fs.statSync(a.file).size;
+      break;
+    }
+    case 'our-upload':
+    case 'our-upload-inline': {
       const { activities, env } = ours!;
       const r = await env.run<[UploadInput], UploadEndpointsResult, (i: UploadInput) => Promise<UploadEndpointsResult>>(
         (i) => activities.uploadLocalFiles(i),
@@ -186,7 +219,12 @@ function spawnVariant(a: ChildArgs): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsx, __filename, '--child', JSON.stringify(a)], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // our-upload parses in a worker thread (the default for a file of this size); -inline on the activity's thread.
+        AUDIENCEFLOW_THREAD_MIN_BYTES: a.variant === 'our-upload-inline' ? String(Number.MAX_SAFE_INTEGER) : '',
+      },
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -222,13 +260,13 @@ async function main(): Promise<void> {
     const results: Measured[] = [];
     const file = path.join(dir, 'piece.gz');
     for (let r = 0; r < rounds; r++) {
-      for (const variant of ['plain-download', 'our-download', 'plain-upload', 'our-upload'] as Variant[]) {
+      for (const variant of VARIANTS) {
         const sub = path.join(dir, `${variant}-${r}`);
         fs.mkdirSync(sub, { recursive: true });
         // Uploads read the piece our download wrote (round 0) — the real export → import path.
         const m = await spawnVariant({ variant, endpoint: s3.endpoint, bucket, key, dir: sub, file });
         if (variant === 'our-download' && !fs.existsSync(file)) fs.renameSync(path.join(sub, key), file);
-        else if (variant !== 'our-upload' && variant !== 'plain-upload')
+        else if (variant === 'plain-download' || variant === 'our-download')
           fs.rmSync(sub, { recursive: true, force: true });
         process.stderr.write(
           `  ${variant}: ${(m.ms / 1000).toFixed(1)} s, ${mbps(m).toFixed(0)} MiB/s, peak RSS ${m.peakRssMb.toFixed(0)} MiB (baseline ${m.baselineRssMb.toFixed(0)})\n`,
@@ -239,7 +277,7 @@ async function main(): Promise<void> {
     const best = (v: Variant) =>
       results.filter((m) => m.variant === v).sort((a, b) => b.bytes / b.ms - a.bytes / a.ms)[0]!;
     const plain = best('plain-download');
-    const rows = (['plain-download', 'our-download', 'plain-upload', 'our-upload'] as Variant[]).map((v) => {
+    const rows = VARIANTS.map((v) => {
       const m = best(v);
       return {
         variant: v,

@@ -15,21 +15,25 @@ export type CodecConfig =
   { kind: 'export-piece'; transform?: TransformSpec } | { kind: 'endpoint-file'; format: EndpointFileFormat };
 
 export type LineOutcome =
-  /** Write `json`; `check`, when given, validates with the encoded size and returns a reason to reject instead. */
-  | { kind: 'keep'; json: string; check?: (bytes: number) => string | undefined; id?: unknown }
+  /** Write `json` (the serialized `record`), unless the codec's check rejects it once its encoded size is known. */
+  | { kind: 'keep'; json: string; record?: object; id?: unknown }
   | { kind: 'filtered' }
   | { kind: 'rejected'; reason: string; id?: unknown }
   /** The whole file cannot be read (e.g. a bad CSV header): the reason is recorded once, later lines are ignored. */
   | { kind: 'file-error'; line: number; reason: string };
 
-/** One non-blank line → its outcome; undefined for a line that holds no record (e.g. the CSV header). */
-export type LineCodec = (l: TextLine) => LineOutcome | undefined;
+export interface LineCodec {
+  /** One non-blank line → its outcome; undefined for a line that holds no record (e.g. the CSV header). */
+  line(l: TextLine): LineOutcome | undefined;
+  /** Validates a kept record with its encoded size: a reason to reject it, or undefined. */
+  check?(record: object, bytes: number): string | undefined;
+}
 
 const TOO_LONG = 'the line is too long for an endpoint (at most 15 KB)';
 
 function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
   const transform = compileTransform(spec);
-  return ({ text, tooLong }) => {
+  const line = ({ text, tooLong }: TextLine): LineOutcome => {
     if (tooLong) return { kind: 'rejected', reason: TOO_LONG };
     let parsed: unknown;
     try {
@@ -43,21 +47,20 @@ function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
     const record = parsed as Record<string, unknown>;
     const outcome = transform(record);
     if (outcome.kind === 'filtered') return { kind: 'filtered' };
-    const endpoint = outcome.endpoint;
-    return {
-      kind: 'keep',
-      json: JSON.stringify(endpoint),
-      id: record.Id,
-      // The target application has never seen these ids: validate as new endpoints.
-      check: (bytes) => validateEndpoint(endpoint, { existing: false, sizeBytes: bytes, allowResponseFields: false }),
-    };
+    return { kind: 'keep', json: JSON.stringify(outcome.endpoint), record: outcome.endpoint, id: record.Id };
+  };
+  return {
+    line,
+    // The target application has never seen these ids: validate as new endpoints.
+    check: (record, bytes) =>
+      validateEndpoint(record, { existing: false, sizeBytes: bytes, allowResponseFields: false }),
   };
 }
 
 function endpointFileCodec(format: EndpointFileFormat): LineCodec {
   const parse: (l: TextLine) => ParsedRow | undefined =
     format === 'CSV' ? csvLineParser({}) : (l) => parseNdjsonLine(l, {});
-  return (l) => {
+  const line = (l: TextLine): LineOutcome | undefined => {
     let row: ParsedRow | undefined;
     try {
       row = parse(l);
@@ -70,6 +73,7 @@ function endpointFileCodec(format: EndpointFileFormat): LineCodec {
     if (row.kind === 'rejected') return { kind: 'rejected', reason: row.reason };
     return { kind: 'keep', json: row.raw ?? JSON.stringify(row.endpoint) };
   };
+  return { line }; // validated by the parser (sizes from the line's text)
 }
 
 /** Throws TransformSpecError for an invalid transform. */

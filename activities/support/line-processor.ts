@@ -51,6 +51,8 @@ export interface ChunkOutput {
   counts: ProcessorCounts;
   /** Set once the input cannot be read any further (e.g. a bad CSV header); later input is ignored. */
   stopped?: boolean;
+  /** The input chunk this answers, handed back for reuse (set by the runner). */
+  spent?: Uint8Array;
 }
 
 const OUTPUT_BLOCK_BYTES = 1024 * 1024;
@@ -135,7 +137,7 @@ export class LineProcessor {
     let text = data.toString('utf8', from, end);
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!tooLong && text.trim().length === 0) return;
-    const outcome = this.codec({ line, text, tooLong });
+    const outcome = this.codec.line({ line, text, tooLong });
     if (!outcome) return;
     if (outcome.kind === 'file-error') {
       this.reject(outcome.line, outcome.reason);
@@ -153,7 +155,7 @@ export class LineProcessor {
     }
     const lineStart = this.reserve(outcome.json.length * 3 + 1);
     const bytes = this.out.write(outcome.json, lineStart);
-    const problem = outcome.check?.(bytes);
+    const problem = outcome.record && this.codec.check?.(outcome.record, bytes);
     if (problem) {
       this.reject(line, problem, outcome.id);
       return;
@@ -207,15 +209,20 @@ export class LineProcessor {
     this.rejected.push(typeof id === 'string' ? { line, reason, id } : { line, reason });
   }
 
+  /**
+   * The output buffer behind the handed-out blocks was given away (transferred to another thread): write the next
+   * lines into a new one.
+   */
+  releaseOutput(): void {
+    this.out = Buffer.allocUnsafeSlow(0);
+    this.blockStart = 0;
+    this.used = 0;
+  }
+
   /** The output produced since the last call; the current block is handed out at its end. */
   private take(): ChunkOutput {
     this.closeBlock(false);
-    // Blocks share the output buffer; a new buffer for the next output keeps handed-out bytes intact.
-    if (this.blocks.length > 0) {
-      this.out = Buffer.allocUnsafeSlow(0);
-      this.blockStart = 0;
-      this.used = 0;
-    }
+    // Handed-out blocks stay valid: later lines are written after them (or into a new buffer).
     const result: ChunkOutput = { blocks: this.blocks, rejected: this.rejected, counts: this.counts };
     if (this.stopped) result.stopped = true;
     this.blocks = [];

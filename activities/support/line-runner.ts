@@ -9,8 +9,9 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LineProcessor } from './line-processor';
-import type { ChunkOutput, LineProcessorConfig } from './line-processor';
+import { LineFeeder } from './line-feeder';
+import type { LineFeederConfig } from './line-feeder';
+import type { ChunkOutput } from './line-processor';
 import type { WorkerAnswer, WorkerRequest } from './line-worker';
 
 export interface LineRunner {
@@ -24,23 +25,19 @@ export interface LineRunner {
 /** Inputs of at least this many bytes (as stored, compressed or not) are processed in a worker thread. */
 export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
-export function openLineRunner(config: LineProcessorConfig, inputBytes: number, threadMinBytes: number): LineRunner {
+export function openLineRunner(config: LineFeederConfig, inputBytes: number, threadMinBytes: number): LineRunner {
   return inputBytes >= threadMinBytes ? threadRunner(config) : inlineRunner(config);
 }
 
-function inlineRunner(config: LineProcessorConfig): LineRunner {
-  const processor = new LineProcessor(config);
-  const run = (f: () => ChunkOutput) => {
-    try {
-      return Promise.resolve(f());
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-  };
+function inlineRunner(config: LineFeederConfig): LineRunner {
+  const feeder = new LineFeeder(config);
   return {
-    push: (chunk) => run(() => processor.push(chunk)),
-    end: () => run(() => processor.end()),
-    close: () => Promise.resolve(),
+    push: async (chunk) => ({ ...(await feeder.push(chunk)), spent: chunk }),
+    end: () => feeder.end(),
+    close: () => {
+      feeder.destroy();
+      return Promise.resolve();
+    },
   };
 }
 
@@ -52,7 +49,7 @@ if (workerData.file.endsWith('.ts')) require('tsx/cjs');
 require(workerData.file);
 `;
 
-function threadRunner(config: LineProcessorConfig): LineRunner {
+function threadRunner(config: LineFeederConfig): LineRunner {
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file: WORKER_FILE, config } });
   const waiting: { resolve: (out: ChunkOutput) => void; reject: (err: Error) => void }[] = [];
   let failure: Error | undefined;
@@ -63,7 +60,7 @@ function threadRunner(config: LineProcessorConfig): LineRunner {
   worker.on('message', (answer: WorkerAnswer) => {
     const next = waiting.shift();
     if (!next) return;
-    if ('error' in answer) next.reject(new Error(answer.error));
+    if ('error' in answer) next.reject(Object.assign(new Error(answer.error), { code: answer.code }));
     else next.resolve(answer.out);
   });
   worker.on('error', (err) => failAll(err));
@@ -90,10 +87,10 @@ function threadRunner(config: LineProcessorConfig): LineRunner {
 /** Bytes handed to the processor at a time. */
 const INPUT_CHUNK_BYTES = 1024 * 1024;
 /** Chunks handed to the processor and not yet consumed (bounds memory: about 2 MiB each). */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 2;
 
 /**
- * Feeds `source` through `runner` in chunks of 1 MiB, up to IN_FLIGHT chunks ahead of `consume`, which
+ * Feeds `source` (stored bytes: the runner gunzips) through `runner` in chunks of 1 MiB, up to IN_FLIGHT chunks ahead of `consume`, which
  * gets every answer in order (and is where the caller writes and waits for S3). Stops reading when an
  * answer says the input cannot be read further. `onChunk` runs after each chunk read (heartbeats).
  */
@@ -109,12 +106,20 @@ export async function pumpLines(
     answer.catch(() => undefined); // awaited in order below; a failure is seen there
     pending.push(answer);
   };
+  // Input buffers come back with their answers and are reused: a worker that allocated a new one per chunk would
+  // make V8 collect its (large) heap again and again for the external memory alone.
+  const free: Buffer[] = [];
+  const nextInput = () => free.pop() ?? Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
   const consumeNext = async () => {
     const out = await pending.shift()!;
     if (out.stopped) stopped = true;
+    const spent = out.spent;
+    if (spent && spent.byteOffset === 0 && spent.buffer.byteLength === INPUT_CHUNK_BYTES) {
+      free.push(Buffer.from(spent.buffer, 0, INPUT_CHUNK_BYTES));
+    }
     await consume(out);
   };
-  let input = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
+  let input = nextInput();
   let filled = 0;
   for await (const chunk of source) {
     let at = 0;
@@ -124,7 +129,7 @@ export async function pumpLines(
       at += n;
       if (filled === input.length) {
         submit(runner.push(input));
-        input = Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
+        input = nextInput();
         filled = 0;
         while (pending.length >= IN_FLIGHT) await consumeNext();
       }

@@ -1,13 +1,14 @@
 /**
- * Worker-thread side of a LineProcessor (started by line-runner.ts): the chunks arrive in order and
- * every answer goes back in the same order, its output buffers transferred (not copied).
+ * Worker-thread side of a LineFeeder (started by line-runner.ts): the chunks arrive in order and every
+ * answer goes back in the same order — its output buffers and the spent input chunk transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LineProcessor } from './line-processor';
-import type { ChunkOutput, LineProcessorConfig } from './line-processor';
+import { LineFeeder } from './line-feeder';
+import type { LineFeederConfig } from './line-feeder';
+import type { ChunkOutput } from './line-processor';
 
 export type WorkerRequest = { chunk: Uint8Array } | { end: true };
-export type WorkerAnswer = { out: ChunkOutput } | { error: string };
+export type WorkerAnswer = { out: ChunkOutput } | { error: string; code?: string };
 
 /** The distinct ArrayBuffers behind the output blocks (several blocks may share one). */
 export function transferListOf(out: ChunkOutput): ArrayBuffer[] {
@@ -16,15 +17,33 @@ export function transferListOf(out: ChunkOutput): ArrayBuffer[] {
 
 const port = parentPort;
 if (port) {
-  const { config } = workerData as { config: LineProcessorConfig };
-  let processor: LineProcessor | undefined;
-  port.on('message', (msg: WorkerRequest) => {
+  const { config } = workerData as { config: LineFeederConfig };
+  let feeder: LineFeeder | undefined;
+  const handle = async (msg: WorkerRequest) => {
     try {
-      processor ??= new LineProcessor(config);
-      const out = 'end' in msg ? processor.end() : processor.push(msg.chunk);
-      port.postMessage({ out } satisfies WorkerAnswer, transferListOf(out));
+      feeder ??= new LineFeeder(config);
+      let out: ChunkOutput;
+      const transfer: ArrayBuffer[] = [];
+      if ('end' in msg) {
+        out = await feeder.end();
+      } else {
+        // The chunk goes back too (nothing here keeps it once zlib consumed it): the caller reuses its memory.
+        out = { ...(await feeder.push(msg.chunk)), spent: msg.chunk };
+        transfer.push(msg.chunk.buffer as ArrayBuffer);
+      }
+      transfer.push(...transferListOf(out));
+      port.postMessage({ out } satisfies WorkerAnswer, transfer);
+      if (out.blocks.length > 0) feeder.processor.releaseOutput();
     } catch (err) {
-      port.postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies WorkerAnswer);
+      const code = (err as { code?: unknown }).code;
+      port.postMessage({
+        error: err instanceof Error ? err.message : String(err),
+        code: typeof code === 'string' ? code : undefined,
+      } satisfies WorkerAnswer);
     }
+  };
+  let chain = Promise.resolve();
+  port.on('message', (msg: WorkerRequest) => {
+    chain = chain.then(() => handle(msg));
   });
 }

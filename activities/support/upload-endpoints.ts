@@ -2,9 +2,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { EndpointFileFormat, TransferHeartbeat } from '../../src/contracts';
 import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
@@ -57,14 +54,9 @@ export function partPrefix(prefix: string, n: number): string {
   return `${prefix}parts/part-${pad(n)}/`;
 }
 
-/** The file's bytes, gunzipped when its name ends in .gz; `raw` counts the bytes read from disk. */
-function openInput(file: string): { stream: Readable; raw: fs.ReadStream; done: Promise<void> } {
-  const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  if (!file.endsWith('.gz')) return { stream: raw, raw, done: Promise.resolve() };
-  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-  const done = pipeline(raw, gunzip);
-  done.catch(() => undefined); // the same error reaches the reader through `gunzip`
-  return { stream: gunzip, raw, done };
+function isGzipError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 /**
@@ -120,7 +112,7 @@ export async function uploadEndpointFiles(
 
   try {
     for (const [i, file] of input.paths.entries()) {
-      const { stream, raw, done } = openInput(file);
+      const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
       current = raw;
       let rows = 0;
       const consume = async (out: ChunkOutput) => {
@@ -135,6 +127,7 @@ export async function uploadEndpointFiles(
       try {
         runner = openLineRunner(
           {
+            gzipped: file.endsWith('.gz'),
             codec: { kind: 'endpoint-file', format: input.format },
             maxPartBytes: input.maxJobBytes,
             partBefore: parts.open,
@@ -142,12 +135,17 @@ export async function uploadEndpointFiles(
           sizes[i] ?? 0,
           threadMinBytes,
         );
-        await pumpLines(stream as AsyncIterable<Buffer>, runner, consume, () => hb.beat(details));
+        try {
+          await pumpLines(raw as AsyncIterable<Buffer>, runner, consume, () => hb.beat(details));
+        } catch (err) {
+          if (!isGzipError(err)) throw err;
+          // The rows before the damage are staged; the file as a whole is reported.
+          rows++;
+          await reject(file, 0, `the file cannot be read: it is not valid gzip data (${(err as Error).message})`);
+        }
         throwIfCancelled(ctx);
       } finally {
         raw.destroy();
-        stream.destroy();
-        await done.catch(() => undefined);
         await runner?.close();
         runner = undefined;
       }

@@ -3,6 +3,8 @@
  * not depend on how the bytes are cut into chunks; parts respect the byte limit, also across files;
  * rejected rows name line and reason.
  */
+import { gzipSync } from 'node:zlib';
+import { LineFeeder, mergeOutputs } from '../../activities/support/line-feeder';
 import { MAX_LINE_BYTES, LineProcessor } from '../../activities/support/line-processor';
 import type { ChunkOutput, LineProcessorConfig } from '../../activities/support/line-processor';
 
@@ -179,5 +181,36 @@ describe('endpoint files (the import upload)', () => {
       [1, true],
       [1, false],
     ]);
+  });
+});
+
+describe('LineFeeder (gunzip in front of the processor)', () => {
+  const collect = async (feeder: LineFeeder, input: Buffer, size: number) => {
+    const outs: ChunkOutput[] = [];
+    for (let at = 0; at < input.length; at += size) outs.push(await feeder.push(input.subarray(at, at + size)));
+    outs.push(await feeder.end());
+    const merged = mergeOutputs(outs);
+    return { counts: merged.counts, text: Buffer.concat(merged.blocks.map((b) => b.bytes)).toString('utf8') };
+  };
+
+  test('gzipped input cut anywhere gives the same output as the plain text', async () => {
+    const plain = run(text, text.length);
+    const gz = gzipSync(text);
+    for (const size of [1, 100, 1 << 20]) {
+      const got = await collect(
+        new LineFeeder({ gzipped: true, codec: { kind: 'export-piece' }, maxPartBytes: 1 << 30 }),
+        gz,
+        size,
+      );
+      expect(got.counts).toEqual(plain.counts);
+      expect(got.text).toBe(plain.parts[0]!.text);
+    }
+  });
+
+  test("data that is not gzip fails with zlib's error code", async () => {
+    const feeder = new LineFeeder({ gzipped: true, codec: { kind: 'export-piece' }, maxPartBytes: 1 << 30 });
+    await expect(collect(feeder, Buffer.from('plain text, not gzip\n'), 4)).rejects.toMatchObject({
+      code: 'Z_DATA_ERROR',
+    });
   });
 });

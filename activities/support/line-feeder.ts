@@ -1,0 +1,90 @@
+/**
+ * A LineProcessor behind an optional gunzip: stored bytes in (compressed or not), the processor's
+ * output for them out, one answer per pushed chunk. Runs wherever the processor runs — in a worker
+ * thread that keeps the gunzipped bytes (most of the memory traffic) away from the activity's thread
+ * and its large heap.
+ */
+import { createGunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
+import { LineProcessor } from './line-processor';
+import type { ChunkOutput, LineProcessorConfig } from './line-processor';
+
+export interface LineFeederConfig extends LineProcessorConfig {
+  /** The input is gzip data (an exported piece, a .gz file). */
+  gzipped: boolean;
+}
+
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
+export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
+  const merged: ChunkOutput = { blocks: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
+  for (const o of outs) {
+    merged.blocks.push(...o.blocks);
+    merged.rejected.push(...o.rejected);
+    merged.counts.read += o.counts.read;
+    merged.counts.written += o.counts.written;
+    merged.counts.filtered += o.counts.filtered;
+    merged.counts.rejected += o.counts.rejected;
+    if (o.stopped) merged.stopped = true;
+  }
+  return merged;
+}
+
+export class LineFeeder {
+  readonly processor: LineProcessor;
+  private readonly gunzip: Gunzip | undefined;
+  private collected: ChunkOutput[] = [];
+  private failure: Error | undefined;
+
+  /** Throws TransformSpecError for an invalid transform. */
+  constructor(config: LineFeederConfig) {
+    this.processor = new LineProcessor(config);
+    if (config.gzipped) {
+      this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+      this.gunzip.on('data', (data: Buffer) => this.collected.push(this.processor.push(data)));
+      this.gunzip.on('error', (err) => (this.failure ??= err));
+    }
+  }
+
+  async push(chunk: Uint8Array): Promise<ChunkOutput> {
+    const gunzip = this.gunzip;
+    if (!gunzip) return this.processor.push(chunk);
+    if (!this.failure) {
+      // The callback runs once zlib has consumed the chunk and every 'data' for it has been handled; a zlib error
+      // destroys the stream instead (the callback may then never run).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          gunzip.off('close', done);
+          resolve();
+        };
+        gunzip.once('close', done);
+        gunzip.write(chunk, done);
+      });
+    }
+    return this.takeCollected();
+  }
+
+  async end(): Promise<ChunkOutput> {
+    const gunzip = this.gunzip;
+    if (gunzip && !this.failure) {
+      await new Promise<void>((resolve) => {
+        gunzip.once('end', resolve);
+        gunzip.once('close', resolve);
+        gunzip.end();
+      });
+    }
+    const rest = this.takeCollected();
+    return mergeOutputs([rest, this.processor.end()]);
+  }
+
+  private takeCollected(): ChunkOutput {
+    if (this.failure) throw this.failure;
+    const out = mergeOutputs(this.collected);
+    this.collected = [];
+    return out;
+  }
+
+  destroy(): void {
+    this.gunzip?.destroy();
+  }
+}
