@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { progressQuery, SA_JOB_ID, SA_STATUS } from '../../src/contracts';
 import type { ImportInput, ImportReport } from '../../src/contracts';
 import { generateEndpoint } from '../../src/demo/generate-endpoints';
@@ -214,19 +215,33 @@ test('malformed files: every bad row is in the report with line and reason; vali
   expect(csvReport.rejectedRows[3]!.reason).toMatch(/empty/);
   expect(csvReport.totals).toEqual({ providerFailures: 0, rejectedRows: 4 });
 
-  const ndRun = await run(importInput(app, { source: { kind: 'local', paths: [ndjson] }, format: 'JSON' }));
+  // Gzipped files are read too; one that is not gzip data is reported as a whole.
+  const gz = writeFile(
+    'good.ndjson.gz',
+    gzipSync(`${JSON.stringify({ Address: 'good5@example.test', ChannelType: 'EMAIL' })}\n`),
+  );
+  const damaged = writeFile('damaged.ndjson.gz', 'this was never gzip data\n');
+  const ndRun = await run(
+    importInput(app, { source: { kind: 'local', paths: [ndjson, gz, damaged] }, format: 'JSON' }),
+  );
   expect(ndRun.report.status).toBe('COMPLETED');
-  expect(ndRun.report.totals).toEqual({ rejectedLocally: 3, uploaded: 2, processed: 2, failed: 0 });
+  expect(ndRun.report.totals).toEqual({ rejectedLocally: 4, uploaded: 3, processed: 3, failed: 0 });
   const loc = ndRun.report.reportLocation!;
   const key = loc.replace(`s3://${env.bucket}/`, '');
   const got = await env.stack.s3.client.send(new GetObjectCommand({ Bucket: env.bucket, Key: key }));
   const ndReport = JSON.parse(await got.Body!.transformToString()) as FailureReportJson;
-  expect(ndReport.rejectedRows.map((r) => r.line)).toEqual([2, 3, 4]);
+  expect(ndReport.rejectedRows.map((r) => [path.basename(r.file), r.line])).toEqual([
+    ['messy.ndjson', 2],
+    ['messy.ndjson', 3],
+    ['messy.ndjson', 4],
+    ['damaged.ndjson.gz', 0],
+  ]);
   expect(ndReport.rejectedRows[0]!.reason).toMatch(/invalid JSON/);
   expect(ndReport.rejectedRows[1]!.reason).toMatch(/ChannelType "PIGEON"/);
   expect(ndReport.rejectedRows[2]!.reason).toMatch(/bytes/);
+  expect(ndReport.rejectedRows[3]!.reason).toMatch(/not valid gzip data/);
 
-  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(4);
+  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(5);
   const history = await historyText(ndRun.handle);
   expect(occurrences(history, ['good3@example.test', 'broken@example.test', 'pigeon@example.test'])).toBe(0);
 });
