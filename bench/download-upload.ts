@@ -14,7 +14,8 @@
  *
  * Prints a table and writes bench/results/download-upload.json.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { DownloadInput, DownloadResult, UploadEndpointsResult, UploadInput } from '../activities';
 import { asExported, generateEndpoint } from '../src/demo/generate-endpoints';
+import { localS3Client } from '../src/stack/s3-server';
 import { startS3 } from '../test/harness/s3';
 
 type Variant =
@@ -68,13 +70,9 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
+/** The activities' own S3 client (createS3Client), pointed at the local server. */
 function s3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  return localS3Client(endpoint);
 }
 
 /**

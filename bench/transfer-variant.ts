@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { localS3Client } from '../src/stack/s3-server';
 import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
 
 type Variant = 'transferPiece' | 'transferPiece-inline' | 'transferPiece-dry' | 'bare' | 'whole-object' | 's3-ingest';
@@ -75,12 +77,8 @@ async function wholeObject(s3: S3Client, bucket: string, key: string): Promise<n
 
 async function main(): Promise<void> {
   const [variant, bucket, ...keys] = process.argv.slice(2) as [Variant, string, ...string[]];
-  const s3 = new S3Client({
-    endpoint: process.env.AWS_ENDPOINT_URL_S3,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  // The activities' own S3 client (createS3Client), pointed at the local server.
+  const s3 = localS3Client(process.env.AWS_ENDPOINT_URL_S3 ?? '');
   let run: (key: string, index: number) => Promise<number>;
   let bytesOut = 0;
   if (variant === 's3-ingest') {

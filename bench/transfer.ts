@@ -1,6 +1,7 @@
 /**
- * Benchmark of the sync's transfer (activities/transfer.ts, transferPiece) against, in the same
- * run and over the same objects in the same S3 (SeaweedFS on this machine):
+ * Benchmark of the sync's transfer (activities/transfer-piece.ts, transferPiece: parsing in a
+ * worker thread, as for every piece of 4 MiB or more; and all on one thread, as for a small piece)
+ * against, in the same run and over the same objects in the same S3 (SeaweedFS on this machine):
  *   (a) bare stream: gunzip → split lines → JSON.parse → JSON.stringify, output discarded —
  *       the practical limit of Node.js for this work;
  *   (b) whole object: the AWS SDK samples' approach (transformToByteArray, gunzipSync, split).
@@ -30,10 +31,18 @@ import { ensureBucket, localS3Client, startWeed, weedPortsFor } from '../src/sta
 import { requireTool } from '../src/stack/tools';
 
 const APP = '0123456789abcdef0123456789abcdef';
-const VARIANTS = ['transferPiece', 'transferPiece-dry', 's3-ingest', 'bare', 'whole-object'] as const;
+const VARIANTS = [
+  'transferPiece',
+  'transferPiece-inline',
+  'transferPiece-dry',
+  's3-ingest',
+  'bare',
+  'whole-object',
+] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, string> = {
   transferPiece: 'transferPiece (sync transfer)',
+  'transferPiece-inline': 'transferPiece, one thread (as for a small piece)',
   'transferPiece-dry': 'transferPiece, dry run (no upload)',
   's3-ingest': 'S3 ingest alone (same bytes out)',
   bare: '(a) bare stream',

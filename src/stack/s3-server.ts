@@ -2,15 +2,11 @@
  * SeaweedFS (`weed server -s3`) as the local S3: every port explicit and bound to 127.0.0.1,
  * telemetry off, the Iceberg and Lance side servers off. gRPC ports are port + 10000.
  */
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createS3Client } from '../providers/s3-client';
 import { GaveUp, spawnLogged, waitUntil } from './processes';
 
 export interface WeedPorts {
@@ -94,13 +90,12 @@ export async function startWeed(opts: {
   return { child, endpoint, ports: opts.ports };
 }
 
+/** A client for the local S3 server: the activities' own client (createS3Client) with the local endpoint and keys. */
 export function localS3Client(endpoint: string, region = 'us-east-1'): S3Client {
-  return new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  return createS3Client(
+    { region, s3ForcePathStyle: true },
+    { endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+  );
 }
 
 /**
