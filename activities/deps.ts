@@ -9,7 +9,8 @@ export interface ActivityDeps {
   region: string;
   /**
    * Inputs (an exported piece, a local endpoint file) of at least this many bytes are parsed and validated in a
-   * worker thread, overlapping with the S3 reads and writes. Default 4 MiB; 0: always; Infinity: never.
+   * worker thread, overlapping with the S3 reads and writes; 0: always. Unset: exported pieces of 4 MiB or more
+   * (the sync transfer), local files never (the import upload keeps to its memory budget).
    */
   threadMinBytes?: number;
 }

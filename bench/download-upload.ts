@@ -2,8 +2,8 @@
  * Benchmark: one large export piece (gzipped NDJSON of endpoints, default 1 GiB) streamed
  *   - through our download activity (activities/storage downloadObjects: GetObject → temp file → rename, heartbeats),
  *   - through our upload activity (activities/storage uploadLocalFiles: gunzip, parse + validate every record,
- *     multipart upload of the valid rows), parsing in a worker thread (our-upload) and on the activity's thread
- *     (our-upload-inline),
+ *     multipart upload of the valid rows), parsing on the activity's thread (our-upload, the default) and in a
+ *     worker thread (our-upload-thread, AUDIENCEFLOW_THREAD_MIN_BYTES=0),
  * beside the plain baselines in the same run: S3 GetObject → file, and file → S3 (lib-storage Upload, no parsing),
  * and the parse ceiling: read + gunzip + split lines + JSON.parse of the same file, nothing else — no import path
  * that looks at every record (the rejected-rows report needs that) can be faster on one thread.
@@ -32,14 +32,14 @@ import { localS3Client } from '../src/stack/s3-server';
 import { startS3 } from '../test/harness/s3';
 
 type Variant =
-  'plain-download' | 'our-download' | 'plain-upload' | 'parse-ceiling' | 'our-upload' | 'our-upload-inline';
+  'plain-download' | 'our-download' | 'plain-upload' | 'parse-ceiling' | 'our-upload' | 'our-upload-thread';
 const VARIANTS: Variant[] = [
   'plain-download',
   'our-download',
   'plain-upload',
   'parse-ceiling',
   'our-upload',
-  'our-upload-inline',
+  'our-upload-thread',
 ];
 
 interface ChildArgs {
@@ -190,7 +190,7 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       break;
     }
     case 'our-upload':
-    case 'our-upload-inline': {
+    case 'our-upload-thread': {
       const { activities, env } = ours!;
       const r = await env.run<[UploadInput], UploadEndpointsResult, (i: UploadInput) => Promise<UploadEndpointsResult>>(
         (i) => activities.uploadLocalFiles(i),
@@ -220,8 +220,8 @@ function spawnVariant(a: ChildArgs): Promise<Measured> {
       env: {
         ...process.env,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        // our-upload parses in a worker thread (the default for a file of this size); -inline on the activity's thread.
-        AUDIENCEFLOW_THREAD_MIN_BYTES: a.variant === 'our-upload-inline' ? String(Number.MAX_SAFE_INTEGER) : '',
+        // our-upload parses on the activity's thread (the default for local files); -thread in a worker thread.
+        AUDIENCEFLOW_THREAD_MIN_BYTES: a.variant === 'our-upload-thread' ? '0' : '',
       },
     });
     let out = '';

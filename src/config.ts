@@ -93,7 +93,8 @@ export function awsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
 
 /**
  * AUDIENCEFLOW_THREAD_MIN_BYTES: inputs (an exported piece, a local endpoint file) of at least this many bytes are
- * parsed and validated in a worker thread. Unset: the activities' default (4 MiB). 0: always.
+ * parsed and validated in a worker thread. Unset: the activities' defaults (exported pieces from 4 MiB, local files
+ * never). 0: always.
  */
 export function threadMinBytes(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.AUDIENCEFLOW_THREAD_MIN_BYTES;
@@ -101,7 +102,7 @@ export function threadMinBytes(env: NodeJS.ProcessEnv = process.env): number | u
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new Error(
-      `AUDIENCEFLOW_THREAD_MIN_BYTES="${raw}" is not a whole number of bytes; unset it for the default (4 MiB), or 0 to use a worker thread for every input`,
+      `AUDIENCEFLOW_THREAD_MIN_BYTES="${raw}" is not a whole number of bytes; unset it for the defaults, or give 0 to use a worker thread for every input`,
     );
   }
   return n;

@@ -7,7 +7,7 @@ import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
 import type { ChunkOutput } from './line-processor';
-import { DEFAULT_THREAD_MIN_BYTES, openLineRunner, pumpLines } from './line-runner';
+import { openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
 
 export interface UploadEndpointsInput {
@@ -49,6 +49,12 @@ const pad = (n: number) => String(n).padStart(4, '0');
 /** Multipart chunk size and chunks in flight per part: 10 MiB of upload buffers. */
 const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
 const UPLOAD_QUEUE_SIZE = 2;
+/**
+ * By default a local file is parsed on the activity's thread: a worker thread makes a large upload about 1.3× faster
+ * but costs some 50–90 MB more, and the upload's budget is 200 MB (bench/RESULTS.md). AUDIENCEFLOW_THREAD_MIN_BYTES
+ * (ActivityDeps.threadMinBytes) turns it on.
+ */
+const UPLOAD_THREAD_MIN_BYTES = Number.POSITIVE_INFINITY;
 
 export function partPrefix(prefix: string, n: number): string {
   return `${prefix}parts/part-${pad(n)}/`;
@@ -69,7 +75,7 @@ export async function uploadEndpointFiles(
   s3: S3Client,
   input: UploadEndpointsInput,
   ctx: Context,
-  threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
+  threadMinBytes = UPLOAD_THREAD_MIN_BYTES,
 ): Promise<UploadEndpointsResult> {
   const rejectedRowsKey = `${input.prefix}rejected-rows.ndjson`;
   const parts = new PartWriter(s3, input.bucket, (j) => `${partPrefix(input.prefix, j + 1)}endpoints.ndjson`, {
