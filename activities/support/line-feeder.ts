@@ -14,7 +14,11 @@ export interface LineFeederConfig extends LineProcessorConfig {
   gzipped: boolean;
 }
 
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
+/**
+ * zlib's output chunk. Larger chunks cost fewer callbacks but raise the peak RSS: freed buffers of 256 KiB and more
+ * fragment the allocator (measured: 1.5 M endpoints uploaded, 64 KiB → 223 MB, 256 KiB → 241–253 MB).
+ */
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
   const merged: ChunkOutput = { blocks: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };

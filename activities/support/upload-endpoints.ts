@@ -46,9 +46,12 @@ export interface RejectedRow {
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
-/** Multipart chunk size and chunks in flight per part: 10 MiB of upload buffers. */
+/**
+ * Multipart chunk size and chunks in flight per part: one 5 MiB part at a time. Parsing, not the upload, bounds the
+ * speed (bench/RESULTS.md), and every buffer in flight shows in the peak memory.
+ */
 const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
-const UPLOAD_QUEUE_SIZE = 2;
+const UPLOAD_QUEUE_SIZE = 1;
 /**
  * By default a local file is parsed on the activity's thread: a worker thread makes a large upload about 1.3× faster
  * but costs some 50–90 MB more, and the upload's budget is 200 MB (bench/RESULTS.md). AUDIENCEFLOW_THREAD_MIN_BYTES
