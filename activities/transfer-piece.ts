@@ -29,6 +29,11 @@ export interface TransferPieceDeps {
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
+/**
+ * zlib's output chunk for an exported piece: 1 MiB (fewer hops between zlib and the processing thread). Measured on
+ * 1 M endpoints, interleaved: 58k endpoints/s with 64 KiB chunks, 53–65k with 256 KiB, 60–73k with 1 MiB.
+ */
+const TRANSFER_GUNZIP_CHUNK_BYTES = 1024 * 1024;
 /** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
 export const MIN_PART_BYTES = 16 * 1024;
 
@@ -119,6 +124,7 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
       runner = openLineRunner(
         {
           gzipped: sourceKey.endsWith('.gz'),
+          gunzipChunkBytes: TRANSFER_GUNZIP_CHUNK_BYTES,
           codec: { kind: 'export-piece', transform: input.transform },
           maxPartBytes: input.maxPartBytes,
           dryRun: input.dryRun,

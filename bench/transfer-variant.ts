@@ -30,7 +30,7 @@ function statusMb(field: 'VmHWM' | 'VmRSS'): number {
  */
 async function bare(s3: S3Client, bucket: string, key: string): Promise<number> {
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  // The same zlib chunk size as transferPiece.
+  // 64 KiB zlib chunks: this loop's best (1 MiB, transferPiece's setting, measured 79–85k/s here against 86–94k/s).
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   const piping = pipeline(got.Body as Readable, gunzip);
   let carry: Buffer | undefined;

@@ -12,13 +12,16 @@ import type { ChunkOutput, LineProcessorConfig } from './line-processor';
 export interface LineFeederConfig extends LineProcessorConfig {
   /** The input is gzip data (an exported piece, a .gz file). */
   gzipped: boolean;
+  /** zlib's output chunk; default GUNZIP_CHUNK_BYTES. */
+  gunzipChunkBytes?: number;
 }
 
 /**
- * zlib's output chunk. Larger chunks cost fewer callbacks but raise the peak RSS: freed buffers of 256 KiB and more
- * fragment the allocator (measured: 1.5 M endpoints uploaded, 64 KiB → 223 MB, 256 KiB → 241–253 MB).
+ * zlib's default output chunk here. Larger chunks cost fewer callbacks (the sync transfer uses 1 MiB) but raise the
+ * peak RSS on the activity's thread: freed buffers of 256 KiB and more fragment the allocator (1.5 M endpoints
+ * uploaded: 64 KiB → 223 MB, 256 KiB → 241–253 MB).
  */
-const GUNZIP_CHUNK_BYTES = 64 * 1024;
+export const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
   const merged: ChunkOutput = { blocks: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
@@ -44,7 +47,7 @@ export class LineFeeder {
   constructor(config: LineFeederConfig) {
     this.processor = new LineProcessor(config);
     if (config.gzipped) {
-      this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+      this.gunzip = createGunzip({ chunkSize: config.gunzipChunkBytes ?? GUNZIP_CHUNK_BYTES });
       this.gunzip.on('data', (data: Buffer) => this.collected.push(this.processor.push(data)));
       this.gunzip.on('error', (err) => (this.failure ??= err));
     }
