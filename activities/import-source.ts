@@ -7,15 +7,9 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import {
-  FailureType,
-  formatS3Url,
-  importFileExtensions,
-  importFolderPrefix,
-  isImportFile,
-  parseS3Url,
-} from '../src/contracts';
+import { formatS3Url, importFileExtensions, importFolderPrefix, isImportFile, parseS3Url } from '../src/contracts';
 import type { EndpointFileFormat, S3ObjectRef } from '../src/contracts';
+import { badInput } from './support/activity-failures';
 import { rethrowCancellation } from './support/cancellation';
 import { Heartbeater } from './support/heartbeat';
 import { classifyS3Error } from './support/s3-errors';
@@ -54,10 +48,6 @@ export function shownKey(key: string): string {
   const clean = key.replace(/[\p{Cc}\p{Cf}]/gu, '?');
   const chars = Array.from(clean);
   return chars.length > 200 ? `${chars.slice(0, 120).join('')}…${chars.slice(-60).join('')}` : clean;
-}
-
-function badInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: FailureType.BadInput, nonRetryable: true });
 }
 
 function isNotFound(err: unknown): boolean {
