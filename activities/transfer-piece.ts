@@ -35,15 +35,15 @@ const HEARTBEAT_EVERY_MS = 1_000;
  */
 const TRANSFER_GUNZIP_CHUNK_BYTES = 1024 * 1024;
 /** The smallest part (and import job) size: one endpoint of the maximum 15 KB must fit. */
-export const MIN_PART_BYTES = 16 * 1024;
+const MIN_PART_BYTES = 16 * 1024;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-export function partKey(prefix: string, pieceIndex: number, partIndex: number): string {
+function partKey(prefix: string, pieceIndex: number, partIndex: number): string {
   return `${prefix}parts/piece-${pad(pieceIndex, 5)}-part-${pad(partIndex, 3)}.json`;
 }
 
-export function rejectedKey(prefix: string, pieceIndex: number): string {
+function rejectedKey(prefix: string, pieceIndex: number): string {
   return `${prefix}rejected/piece-${pad(pieceIndex, 5)}.ndjson`;
 }
 

@@ -19,8 +19,6 @@ import { classifyS3Error } from './support/s3-errors';
 import { rethrowCancellation } from './support/cancellation';
 import { shownKey } from './import-source';
 
-export { MIN_PART_BYTES, partKey, rejectedKey } from './transfer-piece';
-
 export interface TransferDeps {
   s3: S3Client;
   /** See TransferPieceDeps: pieces of at least this many bytes are processed in a worker thread. */

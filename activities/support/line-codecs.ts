@@ -7,7 +7,7 @@
  */
 import type { EndpointFileFormat } from '../../src/contracts';
 import type { TransformSpec } from '../../src/contracts/sync';
-import { csvLineParser, EndpointFileError, parseNdjsonLine, validateEndpoint } from '../../src/formats';
+import { endpointLineParser, EndpointFileError, LINE_TOO_LONG, validateEndpoint } from '../../src/formats';
 import type { ParsedRow, TextLine } from '../../src/formats';
 import { compileTransform } from '../../src/transforms';
 
@@ -29,12 +29,10 @@ export interface LineCodec {
   check?(record: object, bytes: number): string | undefined;
 }
 
-const TOO_LONG = 'the line is too long for an endpoint (at most 15 KB)';
-
 function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
   const transform = compileTransform(spec);
   const line = ({ text, tooLong }: TextLine): LineOutcome => {
-    if (tooLong) return { kind: 'rejected', reason: TOO_LONG };
+    if (tooLong) return { kind: 'rejected', reason: LINE_TOO_LONG };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -58,8 +56,7 @@ function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
 }
 
 function endpointFileCodec(format: EndpointFileFormat): LineCodec {
-  const parse: (l: TextLine) => ParsedRow | undefined =
-    format === 'CSV' ? csvLineParser({}) : (l) => parseNdjsonLine(l, {});
+  const parse = endpointLineParser(format, {});
   const line = (l: TextLine): LineOutcome | undefined => {
     let row: ParsedRow | undefined;
     try {

@@ -3,12 +3,13 @@
  * the activity's thread or in a worker thread (line-worker.ts): input bytes (gunzipped) in →
  * import-ready NDJSON bytes out, cut at part boundaries, plus the rejected rows and the counts.
  *
- * Lines are split on the newline byte (UTF-8 never uses 0x0A inside a character) and decoded one
- * by one: a line of ASCII stays a one-byte string, which V8 parses faster, even when a neighbour
- * holds other characters. What a line becomes is the codec's business (line-codecs.ts); its JSON is
+ * Lines come from the formats' LineSplitter (split on the newline byte, decoded one by one). What a
+ * line becomes is the codec's business (line-codecs.ts); its JSON is
  * encoded straight into the output buffer, whose byte count is the size the codec's check gets (no
  * second pass); a line the check rejects is rolled back.
  */
+import { LineSplitter } from '../../src/formats/lines';
+import type { TextLine } from '../../src/formats/lines';
 import { createCodec } from './line-codecs';
 import type { CodecConfig, LineCodec } from './line-codecs';
 
@@ -56,18 +57,16 @@ export interface ChunkOutput {
 }
 
 const OUTPUT_BLOCK_BYTES = 1024 * 1024;
-/** A line longer than this is not buffered: it is rejected as too long (an endpoint is at most 15 KB). */
-export const MAX_LINE_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 
 export class LineProcessor {
   private readonly codec: LineCodec;
   private readonly maxPartBytes: number;
   private readonly dryRun: boolean;
-  private carry: Buffer | undefined;
-  private skipping = false;
+  /** A line longer than its limit (1 MiB) is not buffered: the codec gets it as too long (an endpoint is ≤ 15 KB). */
+  private readonly splitter = new LineSplitter();
+  private readonly onLine = (l: TextLine) => this.handleLine(l);
   private stopped = false;
-  private lineNo = 0;
   private partBytes: number;
   private partRecords: number;
   // The current output block: bytes [blockStart, used) of `out` belong to the part being written.
@@ -92,52 +91,20 @@ export class LineProcessor {
 
   /** Processes every complete line of `chunk` (the rest waits for the next chunk). */
   push(chunk: Uint8Array): ChunkOutput {
-    if (this.stopped) return this.take();
-    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.carry) {
-      data = Buffer.concat([this.carry, data]);
-      this.carry = undefined;
-    }
-    let start = 0;
-    let nl = data.indexOf(NEWLINE);
-    if (this.skipping) {
-      if (nl === -1) return this.take();
-      this.skipping = false;
-      start = nl + 1;
-      nl = data.indexOf(NEWLINE, start);
-    }
-    while (nl !== -1 && !this.stopped) {
-      this.handleLine(data, start, nl);
-      start = nl + 1;
-      nl = data.indexOf(NEWLINE, start);
-    }
-    if (this.stopped) return this.take();
-    if (data.length - start > MAX_LINE_BYTES) {
-      // Reported once, from its beginning; the rest is skipped up to the next newline.
-      this.handleLine(data, start, start + 200, true);
-      this.skipping = true;
-    } else if (start < data.length) {
-      // A copy: the caller may reuse or transfer `chunk`.
-      this.carry = Buffer.from(data.subarray(start));
-    }
+    if (!this.stopped) this.splitter.push(chunk, this.onLine);
     return this.take();
   }
 
   /** The last line (without a trailing newline), and the final output. The last part stays open: the caller ends it. */
   end(): ChunkOutput {
-    if (this.carry && !this.skipping && !this.stopped) this.handleLine(this.carry, 0, this.carry.length);
-    this.carry = undefined;
+    if (!this.stopped) this.splitter.end(this.onLine);
     return this.take();
   }
 
-  private handleLine(data: Buffer, from: number, to: number, tooLong = false): void {
-    const line = ++this.lineNo;
-    const end = to > from && data[to - 1] === 0x0d ? to - 1 : to;
-    if (end === from) return;
-    let text = data.toString('utf8', from, end);
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (!tooLong && text.trim().length === 0) return;
-    const outcome = this.codec.line({ line, text, tooLong });
+  private handleLine(l: TextLine): void {
+    if (this.stopped || (!l.tooLong && l.text.trim().length === 0)) return;
+    const line = l.line;
+    const outcome = this.codec.line(l);
     if (!outcome) return;
     if (outcome.kind === 'file-error') {
       this.reject(outcome.line, outcome.reason);

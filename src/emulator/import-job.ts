@@ -7,7 +7,7 @@ import type { ImportJobResource } from '@aws-sdk/client-pinpoint';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { S3Location } from '../contracts/s3-location';
 import { parseS3Url } from '../contracts/s3-location';
-import { EndpointFileError, newEndpointProblem, parseCsvBatches, parseNdjsonBatches } from '../formats';
+import { EndpointFileError, newEndpointProblem, parseEndpointBatches } from '../formats';
 import type { EmulatorCore } from './core';
 import { stableId } from './ids';
 import { addFailure, initCounters } from './job-progress';
@@ -96,7 +96,6 @@ export async function runImportPieces(
   const def = job.response.Definition as ImportJobResource;
   const r = job.response;
   const target = importTarget(app, job);
-  const parse = def.Format === 'CSV' ? parseCsvBatches : parseNdjsonBatches;
   const requestId = stableId(r.Id, 'request');
   for (const file of plan.files) {
     const where = url(plan.loc.bucket, file.key);
@@ -105,7 +104,9 @@ export async function runImportPieces(
       const body = await openObject(core.s3, plan.loc.bucket, file.key, signal);
       const now = new Date().toISOString();
       const map = target.privateMap ?? app.endpoints;
-      for await (const rows of parse(body, { validate: { existing: true } })) {
+      for await (const rows of parseEndpointBatches(body, def.Format === 'CSV' ? 'CSV' : 'JSON', {
+        validate: { existing: true },
+      })) {
         if (signal.aborted) throw signal.reason;
         for (const row of rows) {
           if (row.kind === 'rejected') {

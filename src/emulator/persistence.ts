@@ -184,7 +184,7 @@ export class Persistence {
   async loadEndpoints(appId: string, into: Map<string, string>): Promise<void> {
     const file = this.logFile(appId);
     if (!fs.existsSync(file)) return;
-    for await (const { text } of readLines(fs.createReadStream(file), { maxLineChars: 64 * 1024 * 1024 })) {
+    for await (const { text } of readLines(fs.createReadStream(file), { maxLineBytes: 64 * 1024 * 1024 })) {
       const tab = text.indexOf('\t');
       if (tab < 0) continue;
       let id: string;
@@ -223,7 +223,7 @@ export class Persistence {
     const file = this.segmentFile(segmentId);
     if (!fs.existsSync(file)) return;
     seg.members = new Map();
-    for await (const { text } of readLines(fs.createReadStream(file), { maxLineChars: 64 * 1024 * 1024 })) {
+    for await (const { text } of readLines(fs.createReadStream(file), { maxLineBytes: 64 * 1024 * 1024 })) {
       const [idJson, version, ...rest] = text.split('\t');
       if (!idJson || !version) continue;
       const id = JSON.parse(idJson) as string;

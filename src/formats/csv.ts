@@ -3,15 +3,14 @@
  * record (values cannot contain line breaks), so line numbers are exact and a bad line is rejected
  * on its own. Throws EndpointFileError when the header itself is unusable.
  */
-import type { Readable } from 'node:stream';
 import type { CsvColumn } from './csv-columns';
 import { parseCsvHeader } from './csv-columns';
 import { splitCsvLine } from './csv-line';
 import type { EndpointRecord } from './endpoint';
-import { readLineBatches } from './lines';
+import { LINE_TOO_LONG } from './lines';
 import type { TextLine } from './lines';
-import type { ParsedRow, ParseOptions } from './parsed-row';
-import { EndpointFileError, validateOptionsOf } from './parsed-row';
+import type { ParsedRow } from './parsed-row';
+import { EndpointFileError } from './parsed-row';
 import { validateEndpoint } from './validate-endpoint';
 import type { ValidateOptions } from './validate-endpoint';
 
@@ -77,7 +76,7 @@ export function csvRowToEndpoint(columns: CsvColumn[], values: string[]): Endpoi
 /** Parses one data line against the header's columns; undefined for a blank line. */
 function parseCsvRow(columns: CsvColumn[], l: TextLine, validate: ValidateOptions | undefined): ParsedRow | undefined {
   const { line, text, tooLong } = l;
-  if (tooLong) return { kind: 'rejected', line, reason: 'the line is too long for an endpoint (at most 15 KB)' };
+  if (tooLong) return { kind: 'rejected', line, reason: LINE_TOO_LONG };
   if (text.length === 0 || text.trim() === '') return undefined;
   const tokens = splitCsvLine(text);
   if (!tokens.ok) return { kind: 'rejected', line, reason: tokens.reason };
@@ -109,27 +108,4 @@ export function csvLineParser(validate: ValidateOptions | undefined): (l: TextLi
     if (l.text.trim() !== '' || l.tooLong) columns = parseHeader(l);
     return undefined;
   };
-}
-
-/** The rows of each input chunk as one array (for hot loops such as the emulator's imports). */
-export async function* parseCsvBatches(
-  input: Readable | AsyncIterable<Buffer | string>,
-  opts: ParseOptions = {},
-): AsyncGenerator<ParsedRow[]> {
-  const parse = csvLineParser(validateOptionsOf(opts));
-  for await (const lines of readLineBatches(input, opts)) {
-    const rows: ParsedRow[] = [];
-    for (const l of lines) {
-      const row = parse(l);
-      if (row) rows.push(row);
-    }
-    if (rows.length > 0) yield rows;
-  }
-}
-
-export async function* parseCsvEndpoints(
-  input: Readable | AsyncIterable<Buffer | string>,
-  opts: ParseOptions = {},
-): AsyncGenerator<ParsedRow> {
-  for await (const rows of parseCsvBatches(input, opts)) yield* rows;
 }

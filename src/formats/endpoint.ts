@@ -66,12 +66,3 @@ export const ENDPOINT_LIMITS = {
   /** UpdateEndpointsBatch: items per request. */
   maxBatchItems: 100,
 } as const;
-
-/**
- * Turns an exported EndpointResponse into a record an import accepts (drops the response-only
- * fields ApplicationId, CohortId and CreationDate; keeps Id).
- */
-export function toEndpointRecord(response: EndpointResponse): EndpointRecord {
-  const { ApplicationId: _a, CohortId: _c, CreationDate: _d, ...rest } = response;
-  return rest;
-}

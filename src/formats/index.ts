@@ -7,3 +7,4 @@ export * from './csv-columns';
 export * from './csv';
 export * from './csv-writer';
 export * from './ndjson';
+export * from './endpoint-files';

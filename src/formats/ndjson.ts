@@ -1,13 +1,11 @@
 /**
- * Streaming parser of newline-delimited JSON endpoint files (one EndpointRequest object per line,
+ * Per-line parser of newline-delimited JSON endpoint files (one EndpointRequest object per line,
  * optionally with Id). Blank lines are skipped; a line that is not a JSON object is rejected.
  * Response-only fields of an exported file (ApplicationId, CohortId, CreationDate) are dropped.
  */
-import type { Readable } from 'node:stream';
-import { readLineBatches } from './lines';
+import { LINE_TOO_LONG } from './lines';
 import type { TextLine } from './lines';
-import type { ParsedRow, ParseOptions } from './parsed-row';
-import { validateOptionsOf } from './parsed-row';
+import type { ParsedRow } from './parsed-row';
 import { validateEndpoint } from './validate-endpoint';
 import type { ValidateOptions } from './validate-endpoint';
 import { ENDPOINT_LIMITS } from './endpoint';
@@ -21,8 +19,7 @@ function describeJsonError(err: unknown): string {
 /** Parses (and validates) one line; undefined for a blank line. */
 export function parseNdjsonLine(line: TextLine, validate: ValidateOptions | undefined): ParsedRow | undefined {
   const { text, tooLong } = line;
-  if (tooLong)
-    return { kind: 'rejected', line: line.line, reason: 'the line is too long for an endpoint (at most 15 KB)' };
+  if (tooLong) return { kind: 'rejected', line: line.line, reason: LINE_TOO_LONG };
   if (text.length === 0 || text.trim() === '') return undefined;
   let value: unknown;
   try {
@@ -44,32 +41,4 @@ export function parseNdjsonLine(line: TextLine, validate: ValidateOptions | unde
     return { kind: 'ok', line: line.line, endpoint };
   }
   return { kind: 'ok', line: line.line, endpoint: obj, raw: text };
-}
-
-/** The rows of each input chunk as one array (for hot loops such as the emulator's imports). */
-export async function* parseNdjsonBatches(
-  input: Readable | AsyncIterable<Buffer | string>,
-  opts: ParseOptions = {},
-): AsyncGenerator<ParsedRow[]> {
-  const validate = validateOptionsOf(opts);
-  for await (const lines of readLineBatches(input, opts)) {
-    const rows: ParsedRow[] = [];
-    for (const line of lines) {
-      const row = parseNdjsonLine(line, validate);
-      if (row) rows.push(row);
-    }
-    if (rows.length > 0) yield rows;
-  }
-}
-
-export async function* parseNdjsonEndpoints(
-  input: Readable | AsyncIterable<Buffer | string>,
-  opts: ParseOptions = {},
-): AsyncGenerator<ParsedRow> {
-  for await (const rows of parseNdjsonBatches(input, opts)) yield* rows;
-}
-
-/** One NDJSON line (with its newline) for an endpoint. */
-export function formatNdjsonLine(endpoint: object): string {
-  return `${JSON.stringify(endpoint)}\n`;
 }

@@ -15,8 +15,8 @@ export type ParsedRow =
 export interface ParseOptions {
   /** Validate each record with validateEndpoint (default true); pass options to tune it, false to skip. */
   validate?: boolean | ValidateOptions;
-  /** Longest accepted line (characters). Default 1 MiB. */
-  maxLineChars?: number;
+  /** Longest accepted line (bytes). Default 1 MiB. */
+  maxLineBytes?: number;
 }
 
 /** A problem with the whole file (e.g. a CSV header naming an unknown field): no row can be read. */

@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 import type { EndpointRecord, ParsedRow } from '../../src/formats';
-import { EndpointFileError, endpointsToCsv, parseCsvEndpoints, splitCsvLine } from '../../src/formats';
+import { EndpointFileError, endpointsToCsv, parseEndpoints, splitCsvLine } from '../../src/formats';
 
 async function parse(text: string | Buffer, chunkSize = 7): Promise<ParsedRow[]> {
   const buf = typeof text === 'string' ? Buffer.from(text) : text;
   const chunks: Buffer[] = [];
   for (let i = 0; i < buf.length; i += chunkSize) chunks.push(buf.subarray(i, i + chunkSize));
   const rows: ParsedRow[] = [];
-  for await (const row of parseCsvEndpoints(Readable.from(chunks))) rows.push(row);
+  for await (const row of parseEndpoints(Readable.from(chunks), 'CSV')) rows.push(row);
   return rows;
 }
 
@@ -33,7 +33,7 @@ describe('splitCsvLine', () => {
   });
 });
 
-describe('parseCsvEndpoints', () => {
+describe('parseEndpoints (CSV)', () => {
   it('maps the dot-notation header onto every endpoint field', async () => {
     const csv =
       '\uFEFFChannelType,Address,Id,EffectiveDate,EndpointStatus,OptOut,RequestId,Attributes.interests,Attributes.interests,Metrics.score,User.UserId,User.UserAttributes.plan,Location.City,Location.Country,Location.Latitude,Location.Longitude,Location.PostalCode,Location.Region,Demographic.AppVersion,Demographic.Locale,Demographic.Make,Demographic.Model,Demographic.ModelVersion,Demographic.Platform,Demographic.PlatformVersion,Demographic.Timezone\r\n' +

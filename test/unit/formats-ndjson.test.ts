@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import type { ParsedRow } from '../../src/formats';
-import { parseNdjsonEndpoints, readLines } from '../../src/formats';
+import { parseEndpoints, readLines } from '../../src/formats';
 
 async function parse(text: string, opts = {}): Promise<ParsedRow[]> {
   const rows: ParsedRow[] = [];
-  for await (const row of parseNdjsonEndpoints(Readable.from([Buffer.from(text)]), opts)) rows.push(row);
+  for await (const row of parseEndpoints(Readable.from([Buffer.from(text)]), 'JSON', opts)) rows.push(row);
   return rows;
 }
 
-describe('parseNdjsonEndpoints', () => {
+describe('parseEndpoints (NDJSON)', () => {
   it('parses, validates and numbers lines; skips blank lines', async () => {
     const text = [
       '\uFEFF{"ChannelType":"SMS","Address":"+1"}',
@@ -48,7 +48,7 @@ describe('parseNdjsonEndpoints', () => {
 
   it('rejects over-long lines without buffering them', async () => {
     const long = `{"Address":"${'x'.repeat(5000)}"}`;
-    const rows = await parse(`${long}\n{"ChannelType":"SMS","Address":"+1"}\n`, { maxLineChars: 1000 });
+    const rows = await parse(`${long}\n{"ChannelType":"SMS","Address":"+1"}\n`, { maxLineBytes: 1000 });
     expect(rows).toEqual([
       { kind: 'rejected', line: 1, reason: expect.stringContaining('too long') },
       {

@@ -5,7 +5,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { LineFeeder, mergeOutputs } from '../../activities/support/line-feeder';
-import { MAX_LINE_BYTES, LineProcessor } from '../../activities/support/line-processor';
+import { LineProcessor } from '../../activities/support/line-processor';
+import { DEFAULT_MAX_LINE_BYTES as MAX_LINE_BYTES } from '../../src/formats/lines';
 import type { ChunkOutput, LineProcessorConfig } from '../../activities/support/line-processor';
 
 const APP = '0123456789abcdef0123456789abcdef';
