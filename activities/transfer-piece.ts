@@ -10,23 +10,20 @@
  */
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TransferHeartbeat } from '../src/contracts/progress';
 import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
 import { FailureType } from '../src/contracts/failures';
 import { compileTransform, TransformSpecError } from '../src/transforms';
+import type { ActivityDeps } from './deps';
 import { badInput, checkPrefix, errorName } from './support/activity-failures';
 import type { ChunkOutput } from './support/line-processor';
 import { DEFAULT_THREAD_MIN_BYTES, openLineRunner, pumpLines } from './support/line-runner';
 import type { LineRunner } from './support/line-runner';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
 
-export interface TransferPieceDeps {
-  s3: S3Client;
-  /** Pieces of at least this many (compressed) bytes are processed in a worker thread. Default 4 MiB; 0: always. */
-  threadMinBytes?: number;
-}
+/** The S3 client, and from what (compressed) size a piece is processed in a worker thread (default 4 MiB). */
+export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes'>;
 
 const HEARTBEAT_EVERY_MS = 1_000;
 /**

@@ -5,7 +5,6 @@
  */
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FailureType } from '../src/contracts/failures';
 import type { SyncInput } from '../src/contracts/sync';
@@ -15,15 +14,12 @@ import { openTextSink } from './support/report-sink';
 import { validateSyncInput } from '../src/inputs/sync-input';
 import { badInput, checkPrefix, errorName } from './support/activity-failures';
 import { createTransferPiece } from './transfer-piece';
+import type { TransferPieceDeps } from './transfer-piece';
 import { classifyS3Error } from './support/s3-errors';
 import { rethrowCancellation } from './support/cancellation';
 import { shownKey } from './import-source';
 
-export interface TransferDeps {
-  s3: S3Client;
-  /** See TransferPieceDeps: pieces of at least this many bytes are processed in a worker thread. */
-  threadMinBytes?: number;
-}
+export type TransferDeps = TransferPieceDeps;
 
 export interface StageImportJobsInput {
   bucket: string;

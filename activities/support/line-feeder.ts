@@ -38,7 +38,7 @@ export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
 }
 
 export class LineFeeder {
-  readonly processor: LineProcessor;
+  private readonly processor: LineProcessor;
   private readonly gunzip: Gunzip | undefined;
   private collected: ChunkOutput[] = [];
   private failure: Error | undefined;
@@ -89,6 +89,11 @@ export class LineFeeder {
     const out = mergeOutputs(this.collected);
     this.collected = [];
     return out;
+  }
+
+  /** The output handed out so far was transferred to another thread: write on into a new buffer. */
+  releaseOutput(): void {
+    this.processor.releaseOutput();
   }
 
   destroy(): void {

@@ -33,7 +33,7 @@ if (port) {
       }
       transfer.push(...transferListOf(out));
       port.postMessage({ out } satisfies WorkerAnswer, transfer);
-      if (out.blocks.length > 0) feeder.processor.releaseOutput();
+      if (out.blocks.length > 0) feeder.releaseOutput();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       port.postMessage({
