@@ -13,4 +13,9 @@ export interface ActivityDeps {
    * (the sync transfer), local files never (the import upload keeps to its memory budget).
    */
   threadMinBytes?: number;
+  /**
+   * Worker threads that process one exported piece of the sync (at least threadMinBytes) at once; 1: one thread,
+   * which also gunzips. Unset: DEFAULT_TRANSFER_THREADS (two, or one on a one-CPU machine).
+   */
+  transferThreads?: number;
 }

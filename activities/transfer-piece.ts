@@ -18,12 +18,12 @@ import { compileTransform, TransformSpecError } from '../src/transforms';
 import type { ActivityDeps } from './deps';
 import { badInput, checkPrefix, errorName } from './support/activity-failures';
 import type { ChunkOutput } from './support/line-processor';
-import { DEFAULT_THREAD_MIN_BYTES, openLineRunner, pumpLines } from './support/line-runner';
+import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './support/line-runner';
 import type { LineRunner } from './support/line-runner';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
 
 /** The S3 client, and from what (compressed) size a piece is processed in a worker thread (default 4 MiB). */
-export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes'>;
+export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes' | 'transferThreads'>;
 
 const HEARTBEAT_EVERY_MS = 1_000;
 /**
@@ -59,7 +59,11 @@ function checkInput(input: TransferPieceInput): void {
   }
 }
 
-export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BYTES }: TransferPieceDeps) {
+export function createTransferPiece({
+  s3,
+  threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
+  transferThreads = DEFAULT_TRANSFER_THREADS,
+}: TransferPieceDeps) {
   return async function transferPiece(input: TransferPieceInput): Promise<TransferPieceResult> {
     const ctx = Context.current();
     const signal = ctx.cancellationSignal;
@@ -128,6 +132,7 @@ export function createTransferPiece({ s3, threadMinBytes = DEFAULT_THREAD_MIN_BY
         },
         bytesTotal,
         threadMinBytes,
+        transferThreads,
       );
       body.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;

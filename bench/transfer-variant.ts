@@ -100,10 +100,12 @@ async function main(): Promise<void> {
     // Loaded only here, so the other variants do not carry the Temporal modules in their memory.
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const { createTransferActivities } = await import('../activities/transfer');
+    const { transferThreads } = await import('../src/config');
     // -inline: everything on the activity's thread (no worker thread, as for a small piece).
     const { transferPiece } = createTransferActivities({
       s3,
       threadMinBytes: variant === 'transferPiece-inline' ? Number.MAX_SAFE_INTEGER : undefined,
+      transferThreads: transferThreads(), // AUDIENCEFLOW_TRANSFER_THREADS, as the worker reads it
     });
     run = async (key, index) => {
       const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 });

@@ -92,6 +92,22 @@ export function awsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
 }
 
 /**
+ * AUDIENCEFLOW_TRANSFER_THREADS: worker threads that process one large exported piece of the sync at once (1: one
+ * thread, which also gunzips). Unset: the transfer's default.
+ */
+export function transferThreads(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.AUDIENCEFLOW_TRANSFER_THREADS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) {
+    throw new Error(
+      `AUDIENCEFLOW_TRANSFER_THREADS="${raw}" is not a number of threads from 1 to 64; unset it for the default (two, or one on a one-CPU machine)`,
+    );
+  }
+  return n;
+}
+
+/**
  * AUDIENCEFLOW_THREAD_MIN_BYTES: inputs (an exported piece, a local endpoint file) of at least this many bytes are
  * parsed and validated in a worker thread. Unset: the activities' defaults (exported pieces from 4 MiB, local files
  * never). 0: always.

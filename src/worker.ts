@@ -8,7 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { NativeConnection as NativeConnectionType, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
-import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes } from './config';
+import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes, transferThreads } from './config';
 import { createPinpointClient } from './providers/pinpoint/client';
 import { createS3Client } from './providers/s3-client';
 
@@ -34,6 +34,7 @@ export function activityDepsFromEnv(): ActivityDeps {
     pinpoint: createPinpointClient(aws),
     region: aws.region,
     threadMinBytes: threadMinBytes(),
+    transferThreads: transferThreads(),
   };
 }
 

@@ -50,6 +50,8 @@ export interface ChunkOutput {
   blocks: OutputBlock[];
   rejected: RejectedLine[];
   counts: ProcessorCounts;
+  /** Lines this answer covers (blank ones included), for pushWholeLines: the caller numbers them. */
+  lines?: number;
   /** Set once the input cannot be read any further (e.g. a bad CSV header); later input is ignored. */
   stopped?: boolean;
   /** The input chunk this answers, handed back for reuse (set by the runner). */
@@ -93,6 +95,20 @@ export class LineProcessor {
   push(chunk: Uint8Array): ChunkOutput {
     if (!this.stopped) this.splitter.push(chunk, this.onLine);
     return this.take();
+  }
+
+  /**
+   * Processes `chunk` as a whole: complete lines cut out of a larger input (parallel-runner.ts), numbered from 1 here
+   * (rejected rows included), the count in `lines`; the caller shifts them into place. No BOM is dropped (it is the
+   * caller's business at the start of the input).
+   */
+  pushWholeLines(chunk: Uint8Array): ChunkOutput {
+    const splitter = new LineSplitter(undefined, false);
+    splitter.push(chunk, this.onLine);
+    splitter.end(this.onLine);
+    const out = this.take();
+    out.lines = splitter.lines;
+    return out;
   }
 
   /** The last line (without a trailing newline), and the final output. The last part stays open: the caller ends it. */

@@ -7,12 +7,12 @@
  * two. Small inputs stay inline: a thread costs a few hundred milliseconds to start (it loads the
  * TypeScript sources through tsx, as the worker process does).
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import os from 'node:os';
 import { LineFeeder } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
 import type { ChunkOutput } from './line-processor';
-import type { WorkerAnswer, WorkerRequest } from './line-worker';
+import { LineThread } from './line-thread';
+import { parallelRunner } from './parallel-runner';
 
 export interface LineRunner {
   /** Takes ownership of `chunk` (its ArrayBuffer may be transferred to the thread). */
@@ -25,8 +25,23 @@ export interface LineRunner {
 /** Inputs of at least this many bytes (as stored, compressed or not) are processed in a worker thread. */
 export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
-export function openLineRunner(config: LineFeederConfig, inputBytes: number, threadMinBytes: number): LineRunner {
-  return inputBytes >= threadMinBytes ? threadRunner(config) : inlineRunner(config);
+/** Threads for one large exported piece: two (gunzip and upload stay on the activity's thread), one on a one-CPU machine. */
+export const DEFAULT_TRANSFER_THREADS = Math.min(2, os.availableParallelism());
+
+/**
+ * The runner for an input of `inputBytes` (as stored): inline below `threadMinBytes`; else in one worker thread,
+ * or — for an exported piece (NDJSON without a header, so any run of whole lines stands on its own) and
+ * `threads` > 1 — in that many threads at once, the gunzip on this thread (parallel-runner.ts).
+ */
+export function openLineRunner(
+  config: LineFeederConfig,
+  inputBytes: number,
+  threadMinBytes: number,
+  threads = 1,
+): LineRunner {
+  if (inputBytes < threadMinBytes) return inlineRunner(config);
+  if (threads > 1 && config.codec.kind === 'export-piece') return parallelRunner(config, threads);
+  return threadRunner(config);
 }
 
 function inlineRunner(config: LineFeederConfig): LineRunner {
@@ -41,46 +56,12 @@ function inlineRunner(config: LineFeederConfig): LineRunner {
   };
 }
 
-/** The worker loads the processor from source the way this module was loaded (tsx or compiled JS). */
-const WORKER_FILE = path.join(__dirname, `line-worker${path.extname(__filename)}`);
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.file.endsWith('.ts')) require('tsx/cjs');
-require(workerData.file);
-`;
-
 function threadRunner(config: LineFeederConfig): LineRunner {
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file: WORKER_FILE, config } });
-  const waiting: { resolve: (out: ChunkOutput) => void; reject: (err: Error) => void }[] = [];
-  let failure: Error | undefined;
-  const failAll = (err: Error) => {
-    failure ??= err;
-    for (const w of waiting.splice(0)) w.reject(failure);
-  };
-  worker.on('message', (answer: WorkerAnswer) => {
-    const next = waiting.shift();
-    if (!next) return;
-    if ('error' in answer) next.reject(Object.assign(new Error(answer.error), { code: answer.code }));
-    else next.resolve(answer.out);
-  });
-  worker.on('error', (err) => failAll(err));
-  worker.on('exit', (code) => failAll(new Error(`the line-processing thread exited (code ${code})`)));
-  const send = (msg: WorkerRequest, transfer: ArrayBuffer[]) =>
-    new Promise<ChunkOutput>((resolve, reject) => {
-      if (failure) {
-        reject(failure);
-        return;
-      }
-      waiting.push({ resolve, reject });
-      worker.postMessage(msg, transfer);
-    });
+  const thread = new LineThread(config);
   return {
-    push: (chunk) => send({ chunk }, [chunk.buffer as ArrayBuffer]),
-    end: () => send({ end: true }, []),
-    close: async () => {
-      failAll(new Error('the line-processing thread was stopped'));
-      await worker.terminate();
-    },
+    push: (chunk) => thread.send({ chunk }, [chunk.buffer as ArrayBuffer]),
+    end: () => thread.send({ end: true }, []),
+    close: () => thread.close(),
   };
 }
 

@@ -5,9 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineFeeder } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
+import { LineProcessor } from './line-processor';
 import type { ChunkOutput } from './line-processor';
 
-export type WorkerRequest = { chunk: Uint8Array } | { end: true };
+/**
+ * `chunk`/`end`: a LineFeeder's input, in order (one stream). `lines`: a run of whole lines processed on its own
+ * (parallel-runner.ts), numbered from 1, with no part cutting here.
+ */
+export type WorkerRequest = { chunk: Uint8Array } | { end: true } | { lines: Uint8Array };
 export type WorkerAnswer = { out: ChunkOutput } | { error: string; code?: string };
 
 /** The distinct ArrayBuffers behind the output blocks (several blocks may share one). */
@@ -19,21 +24,27 @@ const port = parentPort;
 if (port) {
   const { config } = workerData as { config: LineFeederConfig };
   let feeder: LineFeeder | undefined;
+  let processor: LineProcessor | undefined;
   const handle = async (msg: WorkerRequest) => {
     try {
-      feeder ??= new LineFeeder(config);
       let out: ChunkOutput;
       const transfer: ArrayBuffer[] = [];
-      if ('end' in msg) {
+      if ('lines' in msg) {
+        processor ??= new LineProcessor(config);
+        out = { ...processor.pushWholeLines(msg.lines), spent: msg.lines };
+        transfer.push(msg.lines.buffer as ArrayBuffer);
+      } else if ('end' in msg) {
+        feeder ??= new LineFeeder(config);
         out = await feeder.end();
       } else {
+        feeder ??= new LineFeeder(config);
         // The chunk goes back too (nothing here keeps it once zlib consumed it): the caller reuses its memory.
         out = { ...(await feeder.push(msg.chunk)), spent: msg.chunk };
         transfer.push(msg.chunk.buffer as ArrayBuffer);
       }
       transfer.push(...transferListOf(out));
       port.postMessage({ out } satisfies WorkerAnswer, transfer);
-      if (out.blocks.length > 0) feeder.releaseOutput();
+      if (out.blocks.length > 0) (processor ?? feeder)?.releaseOutput();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       port.postMessage({

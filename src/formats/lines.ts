@@ -34,7 +34,16 @@ export class LineSplitter {
   private skipping = false; // inside an over-long line, waiting for its end
   private lineNo = 0;
 
-  constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
+  /** `stripBom: false` for input cut out of the middle of a stream (its line 1 is not the file's). */
+  constructor(
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    private readonly stripBom = true,
+  ) {}
+
+  /** Lines seen so far (blank ones included): the number of the last line handed out. */
+  get lines(): number {
+    return this.lineNo;
+  }
 
   /** Calls `onLine` for every complete line in `chunk` (the rest waits for the next chunk; `chunk` is not kept). */
   push(chunk: Uint8Array, onLine: (l: TextLine) => void): void {
@@ -77,7 +86,7 @@ export class LineSplitter {
     }
     const end = to > from && data[to - 1] === 0x0d ? to - 1 : to;
     const text = data.toString('utf8', from, end);
-    return { line, text: line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    return { line, text: line === 1 && this.stripBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   }
 }
 

@@ -29,6 +29,9 @@ export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
     `-dir=${dataDir}`,
     `-master.port=${ports.master}`,
     '-master.telemetry=false',
+    // With -volume.max=0 weed allows (free disk ÷ volume size) volumes, one or more per bucket: at the default 30 GB
+    // a disk with 77 GB free took two buckets and refused the third. 1 GB volumes leave room for many buckets.
+    '-master.volumeSizeLimitMB=1024',
     `-volume.port=${ports.volume}`,
     '-volume.max=0',
     '-filer',

@@ -1,6 +1,6 @@
 /**
  * transferPiece against a real S3 server (SeaweedFS): content, part limits, rejected rows,
- * dry run, idempotent retry, cancellation — inline and in a worker thread. The activity runs in MockActivityEnvironment (its
+ * dry run, idempotent retry, cancellation — inline, in one worker thread, and in two at once. The activity runs in MockActivityEnvironment (its
  * Context); everything else is real.
  */
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ let bucket: string;
 const APP = '0123456789abcdef0123456789abcdef';
 
 let threadMinBytes = 0;
+let transferThreads = 1;
 
 beforeAll(async () => {
   s3 = await startS3();
@@ -44,7 +45,7 @@ function exportedLines(count: number, from = 0): string[] {
   return lines;
 }
 
-const activities = () => createTransferActivities({ s3: s3.client, threadMinBytes });
+const activities = () => createTransferActivities({ s3: s3.client, threadMinBytes, transferThreads });
 type transferPiece = ReturnType<typeof activities>['transferPiece'];
 
 function run(env: MockActivityEnvironment, args: TransferPieceInput): Promise<TransferPieceResult> {
@@ -55,14 +56,16 @@ function input(key: string, prefix: string, extra: Partial<TransferPieceInput> =
   return { source: { bucket, key }, pieceIndex: 3, output: { bucket, prefix }, maxPartBytes: 1 << 30, ...extra };
 }
 
-// Every behaviour holds whether the piece is processed on the activity's thread (small pieces) or in a
-// worker thread (large ones): each mode gets its own bucket.
+// Every behaviour holds whether the piece is processed on the activity's thread (small pieces), in one
+// worker thread, or in several at once (large ones): each mode gets its own bucket.
 describe.each([
-  ['on the activity thread', Number.MAX_SAFE_INTEGER],
-  ['in a worker thread', 0],
-])('transferPiece %s', (_mode, minBytes) => {
+  ['on the activity thread', Number.MAX_SAFE_INTEGER, 1],
+  ['in a worker thread', 0, 1],
+  ['in two worker threads', 0, 2],
+])('transferPiece %s', (_mode, minBytes, threads) => {
   beforeAll(async () => {
     threadMinBytes = minBytes;
+    transferThreads = threads;
     bucket = await s3.newBucket('transfer');
   });
 

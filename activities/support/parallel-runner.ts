@@ -1,0 +1,129 @@
+/**
+ * A LineRunner that processes an exported piece in several worker threads at once. This thread
+ * gunzips (zlib works on libuv's pool), cuts the text into runs of whole lines (line-aligner.ts) and
+ * hands each run to the least busy thread; the answers are put back in input order, their rejected
+ * lines renumbered and their output cut into parts here (part-cutter.ts), so the result is the
+ * same, byte for byte, as one LineProcessor's over the whole input.
+ *
+ * Only for input whose lines stand on their own (NDJSON: no header, no state carried from one line
+ * to the next) — openLineRunner sends nothing else here.
+ */
+import { createGunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
+import { LINE_TOO_LONG } from '../../src/formats/lines';
+import { LineAligner } from './line-aligner';
+import type { AlignedChunk } from './line-aligner';
+import { GUNZIP_CHUNK_BYTES, mergeOutputs } from './line-feeder';
+import type { LineFeederConfig } from './line-feeder';
+import type { ChunkOutput } from './line-processor';
+import type { LineRunner } from './line-runner';
+import { LineThread } from './line-thread';
+import { PartCutter } from './part-cutter';
+
+/** The answer for a line too long to buffer: one record read and rejected (the export-piece codec's rule). */
+function tooLongAnswer(): ChunkOutput {
+  return {
+    blocks: [],
+    rejected: [{ line: 1, reason: LINE_TOO_LONG }],
+    counts: { read: 1, written: 0, filtered: 0, rejected: 1 },
+    lines: 1,
+  };
+}
+
+export function parallelRunner(config: LineFeederConfig, threadCount: number): LineRunner {
+  // The threads neither gunzip nor cut parts: this thread does both, in input order.
+  const threadConfig: LineFeederConfig = {
+    ...config,
+    gzipped: false,
+    maxPartBytes: Number.MAX_SAFE_INTEGER,
+    partBefore: undefined,
+  };
+  const threads = Array.from({ length: threadCount }, () => new LineThread(threadConfig));
+  const aligner = new LineAligner();
+  const cutter = new PartCutter(config.maxPartBytes, config.partBefore);
+  let lineOffset = 0;
+  let failure: Error | undefined;
+  /** Answers to the runs handed out since the last push or end collected them, in input order. */
+  let started: Promise<ChunkOutput>[] = [];
+  const dispatch = (chunk: AlignedChunk) => {
+    if (chunk.kind === 'too-long') {
+      started.push(Promise.resolve(tooLongAnswer()));
+      return;
+    }
+    const thread = threads.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const answer = thread.send({ lines: chunk.bytes }, [chunk.bytes.buffer as ArrayBuffer]);
+    answer.catch(() => undefined); // awaited in order by collect
+    started.push(answer);
+  };
+
+  let gunzip: Gunzip | undefined;
+  if (config.gzipped) {
+    gunzip = createGunzip({ chunkSize: config.gunzipChunkBytes ?? GUNZIP_CHUNK_BYTES });
+    gunzip.on('data', (data: Buffer) => aligner.push(data, dispatch));
+    gunzip.on('error', (err) => (failure ??= err));
+  }
+
+  /** Puts the answers back in order: renumbers their lines, recycles their input, cuts their output into parts. */
+  let ordered: Promise<unknown> = Promise.resolve();
+  const collect = (): Promise<ChunkOutput> => {
+    const answers = started;
+    started = [];
+    const result = ordered.then(async () => {
+      const outs = await Promise.all(answers);
+      for (const out of outs) {
+        if (out.spent) aligner.recycle(out.spent);
+        for (const r of out.rejected) r.line += lineOffset;
+        lineOffset += out.lines ?? 0;
+        out.blocks = out.blocks.flatMap((b) => cutter.cut(b));
+        delete out.spent;
+        delete out.lines;
+      }
+      return mergeOutputs(outs);
+    });
+    ordered = result.catch(() => undefined);
+    return result;
+  };
+
+  const push = async (chunk: Uint8Array): Promise<ChunkOutput> => {
+    if (!gunzip) {
+      aligner.push(chunk, dispatch);
+    } else if (!failure) {
+      const z = gunzip;
+      // The callback runs once zlib has consumed the chunk and every 'data' for it has been handled; a zlib error
+      // destroys the stream instead (the callback may then never run).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          z.off('close', done);
+          resolve();
+        };
+        z.once('close', done);
+        z.write(chunk, done);
+      });
+    }
+    if (failure) throw failure;
+    return { ...(await collect()), spent: chunk };
+  };
+
+  const end = async (): Promise<ChunkOutput> => {
+    const z = gunzip;
+    if (z && !failure) {
+      await new Promise<void>((resolve) => {
+        z.once('end', resolve);
+        z.once('close', resolve);
+        z.end();
+      });
+    }
+    if (failure) throw failure;
+    aligner.end(dispatch);
+    return collect();
+  };
+
+  return {
+    push,
+    end,
+    close: async () => {
+      gunzip?.destroy();
+      await Promise.all(threads.map((t) => t.close()));
+    },
+  };
+}
