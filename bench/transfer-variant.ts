@@ -2,7 +2,7 @@
  * One variant of the transfer benchmark, in its own process so its peak memory (VmHWM) is its
  * own. Reads every object given, prints one JSON line: { variant, records, ms, baselineMb, peakMb }.
  *
- *   node --import tsx bench/transfer-variant.ts <transferPiece|transferPiece-inline|transferPiece-dry|bare|whole-object> <bucket> <key>...
+ *   node --import tsx bench/transfer-variant.ts <transferPiece|transferPiece-1thread|transferPiece-inline|transferPiece-dry|bare|whole-object> <bucket> <key>...
  *   node --import tsx bench/transfer-variant.ts s3-ingest <bucket> <bytes> <endpoints>
  *     (the S3 server's ingest alone: `bytes` of NDJSON through the transfer's own part writer)
  *   (S3 from AWS_ENDPOINT_URL_S3, path style, dummy credentials)
@@ -16,7 +16,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { localS3Client } from '../src/stack/s3-server';
 import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/sync';
 
-type Variant = 'transferPiece' | 'transferPiece-inline' | 'transferPiece-dry' | 'bare' | 'whole-object' | 's3-ingest';
+type Variant =
+  | 'transferPiece'
+  | 'transferPiece-1thread'
+  | 'transferPiece-inline'
+  | 'transferPiece-dry'
+  | 'bare'
+  | 'whole-object'
+  | 's3-ingest';
 
 function statusMb(field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
       bytesOut = writer.bytes;
       return Number(endpointsArg);
     };
-  } else if (variant === 'transferPiece' || variant === 'transferPiece-inline' || variant === 'transferPiece-dry') {
+  } else if (variant.startsWith('transferPiece')) {
     // Loaded only here, so the other variants do not carry the Temporal modules in their memory.
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const { createTransferActivities } = await import('../activities/transfer');
@@ -105,7 +112,9 @@ async function main(): Promise<void> {
     const { transferPiece } = createTransferActivities({
       s3,
       threadMinBytes: variant === 'transferPiece-inline' ? Number.MAX_SAFE_INTEGER : undefined,
-      transferThreads: transferThreads(), // AUDIENCEFLOW_TRANSFER_THREADS, as the worker reads it
+      // -1thread: the whole piece in one worker thread, which also gunzips. Else AUDIENCEFLOW_TRANSFER_THREADS, as the
+      // worker reads it (unset: two threads).
+      transferThreads: variant === 'transferPiece-1thread' ? 1 : transferThreads(),
     });
     run = async (key, index) => {
       const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 });

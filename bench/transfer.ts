@@ -1,6 +1,7 @@
 /**
- * Benchmark of the sync's transfer (activities/transfer-piece.ts, transferPiece: parsing in a
- * worker thread, as for every piece of 4 MiB or more; and all on one thread, as for a small piece)
+ * Benchmark of the sync's transfer (activities/transfer-piece.ts, transferPiece: parsing in two
+ * worker threads at once, as for every piece of 4 MiB or more; in one worker thread, as with
+ * AUDIENCEFLOW_TRANSFER_THREADS=1; and all on one thread, as for a small piece)
  * against, in the same run and over the same objects in the same S3 (SeaweedFS on this machine):
  *   (a) bare stream: gunzip → split lines → JSON.parse → JSON.stringify, output discarded —
  *       the practical limit of Node.js for this work;
@@ -33,6 +34,7 @@ import { requireTool } from '../src/stack/tools';
 const APP = '0123456789abcdef0123456789abcdef';
 const VARIANTS = [
   'transferPiece',
+  'transferPiece-1thread',
   'transferPiece-inline',
   'transferPiece-dry',
   's3-ingest',
@@ -41,7 +43,8 @@ const VARIANTS = [
 ] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, string> = {
-  transferPiece: 'transferPiece (sync transfer)',
+  transferPiece: 'transferPiece (sync transfer: two worker threads)',
+  'transferPiece-1thread': 'transferPiece, one worker thread (AUDIENCEFLOW_TRANSFER_THREADS=1)',
   'transferPiece-inline': 'transferPiece, one thread (as for a small piece)',
   'transferPiece-dry': 'transferPiece, dry run (no upload)',
   's3-ingest': 'S3 ingest alone (same bytes out)',
@@ -270,7 +273,7 @@ async function main(): Promise<void> {
           const args = variant === 's3-ingest' ? [String(out), String(count)] : [key];
           const r = await runVariant(variant, bucket, args, count, childEnv);
           say(
-            `  ${variant.padEnd(18)} ${n(count).padStart(10)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
+            `  ${variant.padEnd(21)} ${n(count).padStart(10)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
           );
           const prev = best.get(variant);
           if (!prev || prev.error || (!r.error && (r.ms ?? Infinity) < (prev.ms ?? Infinity))) {
