@@ -63,6 +63,8 @@ interface Measured {
   cpuMs?: number;
   bytesOut?: number;
   error?: string;
+  /** Each round's rate over the bare stream's in the same round (the rounds are interleaved). */
+  roundRatios?: number[];
 }
 
 function arg(name: string, fallback: string): string {
@@ -266,12 +268,15 @@ async function main(): Promise<void> {
     // Interleaved repeats, best time kept: other load on the machine hits every variant alike.
     for (const [count, key] of datasets) {
       const best = new Map<Variant, Measured>();
+      const ratios = new Map<Variant, number[]>();
       for (let rep = 0; rep < repeat; rep++) {
+        const round = new Map<Variant, Measured>();
         for (const variant of VARIANTS) {
           const out = best.get('transferPiece')?.bytesOut ?? 0;
           if (variant === 's3-ingest' && out === 0) continue;
           const args = variant === 's3-ingest' ? [String(out), String(count)] : [key];
           const r = await runVariant(variant, bucket, args, count, childEnv);
+          round.set(variant, r);
           say(
             `  ${variant.padEnd(21)} ${n(count).padStart(10)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
           );
@@ -282,8 +287,15 @@ async function main(): Promise<void> {
             prev.peakMb = Math.max(prev.peakMb ?? 0, r.peakMb ?? 0);
           }
         }
+        const bareRate = round.get('bare')?.perSecond;
+        for (const [variant, r] of round) {
+          if (bareRate && r.perSecond && !r.error)
+            ratios.set(variant, [...(ratios.get(variant) ?? []), r.perSecond / bareRate]);
+        }
       }
-      results.push(...VARIANTS.flatMap((v) => (best.has(v) ? [best.get(v)!] : [])));
+      results.push(
+        ...VARIANTS.flatMap((v) => (best.has(v) ? [{ ...best.get(v)!, roundRatios: ratios.get(v) ?? [] }] : [])),
+      );
     }
     if (holds.length > 0 && holds.every((h) => Number.isFinite(h) && h >= 0)) {
       say(`sync history length with the export job held ${holds.join(' s and ')} s …`);
@@ -297,15 +309,26 @@ async function main(): Promise<void> {
 
   const bareOf = (count: number) => results.find((r) => r.variant === 'bare' && r.endpoints === count);
   say('');
-  say('| variant | endpoints | endpoints/s | vs (a) bare stream | CPU s | peak RSS (VmHWM) | RSS at start |');
-  say('|---|---:|---:|---:|---:|---:|---:|');
+  // Best against best, and round by round (each variant against the bare stream of its own round: the machine's speed
+  // drifts between rounds, less within one).
+  say(
+    '| variant | endpoints | endpoints/s (best) | vs (a), best vs best | vs (a), per round: median (range) | CPU s | peak RSS (VmHWM) | RSS at start |',
+  );
+  say('|---|---:|---:|---:|---:|---:|---:|---:|');
+  const perRound = (ratios: number[] = []) => {
+    if (ratios.length === 0) return '-';
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const mid = sorted.length / 2;
+    const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    return `${median.toFixed(2)} (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)})`;
+  };
   for (const r of results) {
     const base = bareOf(r.endpoints)?.perSecond;
     const label = LABELS[r.variant];
     say(
       r.error
-        ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | | |`
-        : `| ${label} | ${n(r.endpoints)} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${((r.cpuMs ?? 0) / 1000).toFixed(1)} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
+        ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | | | |`
+        : `| ${label} | ${n(r.endpoints)} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${perRound(r.roundRatios)} | ${((r.cpuMs ?? 0) / 1000).toFixed(1)} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
     );
   }
   const tp = (count: number) => results.find((r) => r.variant === 'transferPiece' && r.endpoints === count);
