@@ -23,6 +23,30 @@ export interface LineFeederConfig extends LineProcessorConfig {
  */
 export const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
+/**
+ * Writes `chunk` into `gunzip` and waits until zlib has consumed it and every 'data' for it has been handled (the
+ * write callback); a zlib error destroys the stream instead, and the callback may then never run: 'close' ends the wait.
+ */
+export function gunzipWrite(gunzip: Gunzip, chunk: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      gunzip.off('close', done);
+      resolve();
+    };
+    gunzip.once('close', done);
+    gunzip.write(chunk, done);
+  });
+}
+
+/** Ends `gunzip` and waits for its last 'data' ('end'), or for 'close' after an error. */
+export function gunzipEnd(gunzip: Gunzip): Promise<void> {
+  return new Promise<void>((resolve) => {
+    gunzip.once('end', resolve);
+    gunzip.once('close', resolve);
+    gunzip.end();
+  });
+}
+
 export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
   const merged: ChunkOutput = { blocks: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
   for (const o of outs) {
@@ -56,30 +80,13 @@ export class LineFeeder {
   async push(chunk: Uint8Array): Promise<ChunkOutput> {
     const gunzip = this.gunzip;
     if (!gunzip) return this.processor.push(chunk);
-    if (!this.failure) {
-      // The callback runs once zlib has consumed the chunk and every 'data' for it has been handled; a zlib error
-      // destroys the stream instead (the callback may then never run).
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          gunzip.off('close', done);
-          resolve();
-        };
-        gunzip.once('close', done);
-        gunzip.write(chunk, done);
-      });
-    }
+    if (!this.failure) await gunzipWrite(gunzip, chunk);
     return this.takeCollected();
   }
 
   async end(): Promise<ChunkOutput> {
     const gunzip = this.gunzip;
-    if (gunzip && !this.failure) {
-      await new Promise<void>((resolve) => {
-        gunzip.once('end', resolve);
-        gunzip.once('close', resolve);
-        gunzip.end();
-      });
-    }
+    if (gunzip && !this.failure) await gunzipEnd(gunzip);
     const rest = this.takeCollected();
     return mergeOutputs([rest, this.processor.end()]);
   }

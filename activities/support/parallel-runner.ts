@@ -13,7 +13,7 @@ import type { Gunzip } from 'node:zlib';
 import { LINE_TOO_LONG } from '../../src/formats/lines';
 import { LineAligner } from './line-aligner';
 import type { AlignedChunk } from './line-aligner';
-import { GUNZIP_CHUNK_BYTES, mergeOutputs } from './line-feeder';
+import { GUNZIP_CHUNK_BYTES, gunzipEnd, gunzipWrite, mergeOutputs } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
 import type { ChunkOutput } from './line-processor';
 import type { LineRunner } from './line-runner';
@@ -88,31 +88,14 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
     if (!gunzip) {
       aligner.push(chunk, dispatch);
     } else if (!failure) {
-      const z = gunzip;
-      // The callback runs once zlib has consumed the chunk and every 'data' for it has been handled; a zlib error
-      // destroys the stream instead (the callback may then never run).
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          z.off('close', done);
-          resolve();
-        };
-        z.once('close', done);
-        z.write(chunk, done);
-      });
+      await gunzipWrite(gunzip, chunk);
     }
     if (failure) throw failure;
     return { ...(await collect()), spent: chunk };
   };
 
   const end = async (): Promise<ChunkOutput> => {
-    const z = gunzip;
-    if (z && !failure) {
-      await new Promise<void>((resolve) => {
-        z.once('end', resolve);
-        z.once('close', resolve);
-        z.end();
-      });
-    }
+    if (gunzip && !failure) await gunzipEnd(gunzip);
     if (failure) throw failure;
     aligner.end(dispatch);
     return collect();
