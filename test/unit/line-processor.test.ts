@@ -8,6 +8,8 @@ import { LineFeeder, mergeOutputs } from '../../activities/support/line-feeder';
 import { LineProcessor } from '../../activities/support/line-processor';
 import { DEFAULT_MAX_LINE_BYTES as MAX_LINE_BYTES } from '../../src/formats/lines';
 import type { ChunkOutput, LineProcessorConfig } from '../../activities/support/line-processor';
+import { partCollector } from '../harness/collected-parts';
+import type { Collected } from '../harness/collected-parts';
 
 const APP = '0123456789abcdef0123456789abcdef';
 
@@ -24,36 +26,13 @@ function exported(i: number, extra: Record<string, unknown> = {}): string {
   });
 }
 
-interface Collected {
-  parts: { text: string; records: number }[];
-  rejected: unknown[];
-  counts: ChunkOutput['counts'];
-}
-
 /** Feeds `input` in chunks of `size` bytes and assembles parts the way PartWriter does. */
 function run(input: Buffer, size: number, config: Partial<LineProcessorConfig> = {}): Collected {
   const p = new LineProcessor({ maxPartBytes: 1 << 30, codec: { kind: 'export-piece' }, ...config });
-  const out: Collected = { parts: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
-  let current: { chunks: Buffer[]; records: number } | undefined;
-  const take = (o: ChunkOutput) => {
-    for (const b of o.blocks) {
-      if (b.bytes.length > 0) {
-        current ??= { chunks: [], records: 0 };
-        current.chunks.push(Buffer.from(b.bytes));
-        current.records += b.records;
-      }
-      if (b.endsPart && current) {
-        out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
-        current = undefined;
-      }
-    }
-    out.rejected.push(...o.rejected);
-    for (const k of ['read', 'written', 'filtered', 'rejected'] as const) out.counts[k] += o.counts[k];
-  };
-  for (let at = 0; at < input.length; at += size) take(p.push(input.subarray(at, at + size)));
-  take(p.end());
-  if (current) out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
-  return out;
+  const parts = partCollector();
+  for (let at = 0; at < input.length; at += size) parts.take(p.push(input.subarray(at, at + size)));
+  parts.take(p.end());
+  return parts.finish();
 }
 
 const lines = Array.from({ length: 300 }, (_, i) => exported(i));

@@ -15,6 +15,8 @@ import type { ChunkOutput, OutputBlock } from '../../activities/support/line-pro
 import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
 import { PartCutter } from '../../activities/support/part-cutter';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
+import { partCollector } from '../harness/collected-parts';
+import type { Collected } from '../harness/collected-parts';
 
 const APP = '0123456789abcdef0123456789abcdef';
 
@@ -44,31 +46,12 @@ function awkwardInput(): Buffer {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n'))]); // BOM, no final newline
 }
 
-interface Collected {
-  parts: { text: string; records: number }[];
-  rejected: unknown[];
-  counts: ChunkOutput['counts'];
-}
-
 /** Runs `input` through a runner, in pieces of `size`, and assembles parts the way PartWriter does. */
 async function collect(input: Buffer, config: LineFeederConfig, threads: number, size: number): Promise<Collected> {
   const runner = openLineRunner(config, threads === 0 ? 0 : input.length, threads === 0 ? Infinity : 0, threads);
-  const out: Collected = { parts: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
-  let current: { chunks: Buffer[]; records: number } | undefined;
+  const parts = partCollector();
   const consume = (o: ChunkOutput) => {
-    for (const b of o.blocks) {
-      if (b.bytes.length > 0) {
-        current ??= { chunks: [], records: 0 };
-        current.chunks.push(Buffer.from(b.bytes));
-        current.records += b.records;
-      }
-      if (b.endsPart && current) {
-        out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
-        current = undefined;
-      }
-    }
-    out.rejected.push(...o.rejected);
-    for (const k of ['read', 'written', 'filtered', 'rejected'] as const) out.counts[k] += o.counts[k];
+    parts.take(o);
     return Promise.resolve();
   };
   const pieces: Buffer[] = [];
@@ -78,8 +61,7 @@ async function collect(input: Buffer, config: LineFeederConfig, threads: number,
   } finally {
     await runner.close();
   }
-  if (current) out.parts.push({ text: Buffer.concat(current.chunks).toString('utf8'), records: current.records });
-  return out;
+  return parts.finish();
 }
 
 describe('parallel runner', () => {
