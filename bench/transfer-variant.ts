@@ -2,7 +2,7 @@
  * One variant of the transfer benchmark, in its own process so its peak memory (VmHWM) is its
  * own. Reads every object given, prints one JSON line: { variant, records, ms, baselineMb, peakMb }.
  *
- *   node --import tsx bench/transfer-variant.ts <transferPiece|transferPiece-1thread|transferPiece-inline|transferPiece-dry|bare|whole-object> <bucket> <key>...
+ *   node --import tsx bench/transfer-variant.ts <transferPiece|transferPiece-1thread|transferPiece-nopool|transferPiece-inline|transferPiece-dry|bare|whole-object> <bucket> <key>...
  *   node --import tsx bench/transfer-variant.ts s3-ingest <bucket> <bytes> <endpoints>
  *     (the S3 server's ingest alone: `bytes` of NDJSON through the transfer's own part writer)
  *   (S3 from AWS_ENDPOINT_URL_S3, path style, dummy credentials)
@@ -19,6 +19,7 @@ import type { TransferPieceInput, TransferPieceResult } from '../src/contracts/s
 type Variant =
   | 'transferPiece'
   | 'transferPiece-1thread'
+  | 'transferPiece-nopool'
   | 'transferPiece-inline'
   | 'transferPiece-dry'
   | 'bare'
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const { createTransferActivities } = await import('../activities/transfer');
     const { transferThreads } = await import('../src/config');
+    const { closeIdleLineThreads } = await import('../activities/support/line-thread-pool');
     // -inline: everything on the activity's thread (no worker thread, as for a small piece).
     const { transferPiece } = createTransferActivities({
       s3,
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
         },
       );
       bytesOut += r.bytesOut;
+      // -nopool: every piece starts its own threads, as before the pool (the kept ones are stopped).
+      if (variant === 'transferPiece-nopool') await closeIdleLineThreads();
       return r.read;
     };
   } else if (variant === 'bare') {

@@ -40,11 +40,18 @@ const VARIANTS = [
   's3-ingest',
   'bare',
   'whole-object',
+  'transferPiece-nopool',
 ] as const;
 type Variant = (typeof VARIANTS)[number];
+/** Variants for one large piece at a time. */
+const PIECE_VARIANTS = VARIANTS.filter((v) => v !== 'transferPiece-nopool');
+/** Variants for a series of pieces in one process, as a worker transfers a sync's pieces. */
+const SERIES_VARIANTS: readonly Variant[] = ['transferPiece', 'transferPiece-nopool', 'bare'];
+const SERIES_PIECES = 8;
 const LABELS: Record<Variant, string> = {
   transferPiece: 'transferPiece (sync transfer: two worker threads)',
   'transferPiece-1thread': 'transferPiece, one worker thread (AUDIENCEFLOW_TRANSFER_THREADS=1)',
+  'transferPiece-nopool': 'transferPiece, threads started for every piece (no pool)',
   'transferPiece-inline': 'transferPiece, one thread (as for a small piece)',
   'transferPiece-dry': 'transferPiece, dry run (no upload)',
   's3-ingest': 'S3 ingest alone (same bytes out)',
@@ -55,6 +62,8 @@ const LABELS: Record<Variant, string> = {
 interface Measured {
   variant: Variant;
   endpoints: number;
+  /** Pieces read one after another in one process (the endpoints are their sum). */
+  pieces?: number;
   records?: number;
   ms?: number;
   perSecond?: number;
@@ -254,11 +263,13 @@ async function main(): Promise<void> {
   try {
     await ensureBucket(s3, bucket);
     say(`node ${process.version}, ${os.cpus().length} CPU(s), SeaweedFS S3 at ${weed.endpoint}`);
-    const datasets: [number, string][] = [
-      [small, `bench/input/piece-${small}.json.gz`],
-      [large, `bench/input/piece-${large}.json.gz`],
+    const series = Math.round(large / 10);
+    const datasets: { count: number; key: string; pieces: number; variants: readonly Variant[] }[] = [
+      { count: small, key: `bench/input/piece-${small}.json.gz`, pieces: 1, variants: PIECE_VARIANTS },
+      { count: large, key: `bench/input/piece-${large}.json.gz`, pieces: 1, variants: PIECE_VARIANTS },
+      { count: series, key: `bench/input/piece-${series}.json.gz`, pieces: SERIES_PIECES, variants: SERIES_VARIANTS },
     ];
-    for (const [count, key] of datasets) {
+    for (const { count, key } of datasets) {
       const t0 = performance.now();
       await uploadPiece(s3, bucket, key, count);
       say(
@@ -266,19 +277,20 @@ async function main(): Promise<void> {
       );
     }
     // Interleaved repeats, best time kept: other load on the machine hits every variant alike.
-    for (const [count, key] of datasets) {
+    for (const { count: perPiece, key, pieces, variants } of datasets) {
+      const count = perPiece * pieces;
       const best = new Map<Variant, Measured>();
       const ratios = new Map<Variant, number[]>();
       for (let rep = 0; rep < repeat; rep++) {
         const round = new Map<Variant, Measured>();
-        for (const variant of VARIANTS) {
+        for (const variant of variants) {
           const out = best.get('transferPiece')?.bytesOut ?? 0;
           if (variant === 's3-ingest' && out === 0) continue;
-          const args = variant === 's3-ingest' ? [String(out), String(count)] : [key];
-          const r = await runVariant(variant, bucket, args, count, childEnv);
+          const args = variant === 's3-ingest' ? [String(out), String(count)] : Array<string>(pieces).fill(key);
+          const r = { ...(await runVariant(variant, bucket, args, count, childEnv)), pieces };
           round.set(variant, r);
           say(
-            `  ${variant.padEnd(21)} ${n(count).padStart(10)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
+            `  ${variant.padEnd(21)} ${(pieces > 1 ? `${pieces} × ${n(perPiece)}` : n(count)).padStart(11)} endpoints: ${r.error ? `failed: ${r.error}` : `${n(r.perSecond ?? 0)}/s, peak ${n(r.peakMb ?? 0)} MB`}`,
           );
           const prev = best.get(variant);
           if (!prev || prev.error || (!r.error && (r.ms ?? Infinity) < (prev.ms ?? Infinity))) {
@@ -294,7 +306,7 @@ async function main(): Promise<void> {
         }
       }
       results.push(
-        ...VARIANTS.flatMap((v) => (best.has(v) ? [{ ...best.get(v)!, roundRatios: ratios.get(v) ?? [] }] : [])),
+        ...variants.flatMap((v) => (best.has(v) ? [{ ...best.get(v)!, roundRatios: ratios.get(v) ?? [] }] : [])),
       );
     }
     if (holds.length > 0 && holds.every((h) => Number.isFinite(h) && h >= 0)) {
@@ -325,10 +337,11 @@ async function main(): Promise<void> {
   for (const r of results) {
     const base = bareOf(r.endpoints)?.perSecond;
     const label = LABELS[r.variant];
+    const endpoints = (r.pieces ?? 1) > 1 ? `${r.pieces} × ${n(r.endpoints / r.pieces!)}` : n(r.endpoints);
     say(
       r.error
-        ? `| ${label} | ${n(r.endpoints)} | failed: ${r.error} | | | | | |`
-        : `| ${label} | ${n(r.endpoints)} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${perRound(r.roundRatios)} | ${((r.cpuMs ?? 0) / 1000).toFixed(1)} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
+        ? `| ${label} | ${endpoints} | failed: ${r.error} | | | | | |`
+        : `| ${label} | ${endpoints} | ${n(r.perSecond ?? 0)} | ${base ? ((r.perSecond ?? 0) / base).toFixed(2) : '-'} | ${perRound(r.roundRatios)} | ${((r.cpuMs ?? 0) / 1000).toFixed(1)} | ${n(r.peakMb ?? 0)} MB | ${n(r.baselineMb ?? 0)} MB |`,
     );
   }
   const tp = (count: number) => results.find((r) => r.variant === 'transferPiece' && r.endpoints === count);

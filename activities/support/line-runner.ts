@@ -11,14 +11,17 @@ import os from 'node:os';
 import { LineFeeder } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
 import type { ChunkOutput } from './line-processor';
-import { LineThread } from './line-thread';
+import { acquireLineThread, releaseLineThread } from './line-thread-pool';
 import { parallelRunner } from './parallel-runner';
 
 export interface LineRunner {
   /** Takes ownership of `chunk` (its ArrayBuffer may be transferred to the thread). */
   push(chunk: Uint8Array): Promise<ChunkOutput>;
   end(): Promise<ChunkOutput>;
-  /** Stops the thread, if any; pending answers are rejected. */
+  /**
+   * Done with the runner: its threads go back to the pool if `end` completed, else they are stopped (pending answers
+   * are rejected). Safe to call more than once.
+   */
   close(): Promise<void>;
 }
 
@@ -57,11 +60,21 @@ function inlineRunner(config: LineFeederConfig): LineRunner {
 }
 
 function threadRunner(config: LineFeederConfig): LineRunner {
-  const thread = new LineThread(config);
+  const thread = acquireLineThread(config);
+  let finished = false;
+  let closed = false;
   return {
     push: (chunk) => thread.send({ chunk }, [chunk.buffer as ArrayBuffer]),
-    end: () => thread.send({ end: true }, []),
-    close: () => thread.close(),
+    end: async () => {
+      const out = await thread.send({ end: true }, []);
+      finished = true;
+      return out;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await releaseLineThread(thread, finished);
+    },
   };
 }
 

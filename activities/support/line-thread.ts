@@ -37,6 +37,22 @@ export class LineThread {
     return this.waiting.length;
   }
 
+  /** Healthy and idle: it may serve another input (after `configure`). */
+  get reusable(): boolean {
+    return !this.failure && this.waiting.length === 0;
+  }
+
+  /** Starts over with another input and config (requests after this one use it). */
+  configure(config: LineFeederConfig): void {
+    this.worker.postMessage({ configure: config } satisfies WorkerRequest);
+  }
+
+  /** Whether this thread alone keeps the process alive (not while it waits in the pool). */
+  keepAlive(on: boolean): void {
+    if (on) this.worker.ref();
+    else this.worker.unref();
+  }
+
   /** Sends `msg`, moving the ArrayBuffers of `transfer` to the thread. */
   send(msg: WorkerRequest, transfer: ArrayBuffer[]): Promise<ChunkOutput> {
     return new Promise<ChunkOutput>((resolve, reject) => {

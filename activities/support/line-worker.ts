@@ -10,9 +10,11 @@ import type { ChunkOutput } from './line-processor';
 
 /**
  * `chunk`/`end`: a LineFeeder's input, in order (one stream). `lines`: a run of whole lines processed on its own
- * (parallel-runner.ts), numbered from 1, with no part cutting here.
+ * (parallel-runner.ts), numbered from 1, with no part cutting here. `configure`: start over with another input and
+ * config (a pooled thread lent to the next one, line-thread-pool.ts); it has no answer.
  */
-export type WorkerRequest = { chunk: Uint8Array } | { end: true } | { lines: Uint8Array };
+export type WorkerRequest =
+  { chunk: Uint8Array } | { end: true } | { lines: Uint8Array } | { configure: LineFeederConfig };
 export type WorkerAnswer = { out: ChunkOutput } | { error: string; code?: string };
 
 /** The distinct ArrayBuffers behind the output blocks (several blocks may share one). */
@@ -22,10 +24,17 @@ export function transferListOf(out: ChunkOutput): ArrayBuffer[] {
 
 const port = parentPort;
 if (port) {
-  const { config } = workerData as { config: LineFeederConfig };
+  let { config } = workerData as { config: LineFeederConfig };
   let feeder: LineFeeder | undefined;
   let processor: LineProcessor | undefined;
   const handle = async (msg: WorkerRequest) => {
+    if ('configure' in msg) {
+      feeder?.destroy();
+      feeder = undefined;
+      processor = undefined;
+      config = msg.configure;
+      return;
+    }
     try {
       let out: ChunkOutput;
       const transfer: ArrayBuffer[] = [];

@@ -17,7 +17,7 @@ import { GUNZIP_CHUNK_BYTES, gunzipEnd, gunzipWrite, mergeOutputs } from './line
 import type { LineFeederConfig } from './line-feeder';
 import type { ChunkOutput } from './line-processor';
 import type { LineRunner } from './line-runner';
-import { LineThread } from './line-thread';
+import { acquireLineThread, releaseLineThread } from './line-thread-pool';
 import { PartCutter } from './part-cutter';
 
 /** The answer for a line too long to buffer: one record read and rejected (the export-piece codec's rule). */
@@ -38,7 +38,9 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
     maxPartBytes: Number.MAX_SAFE_INTEGER,
     partBefore: undefined,
   };
-  const threads = Array.from({ length: threadCount }, () => new LineThread(threadConfig));
+  const threads = Array.from({ length: threadCount }, () => acquireLineThread(threadConfig));
+  let finished = false;
+  let closed = false;
   const aligner = new LineAligner();
   const cutter = new PartCutter(config.maxPartBytes, config.partBefore);
   let lineOffset = 0;
@@ -98,15 +100,19 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
     if (gunzip && !failure) await gunzipEnd(gunzip);
     if (failure) throw failure;
     aligner.end(dispatch);
-    return collect();
+    const out = await collect();
+    finished = true;
+    return out;
   };
 
   return {
     push,
     end,
     close: async () => {
+      if (closed) return;
+      closed = true;
       gunzip?.destroy();
-      await Promise.all(threads.map((t) => t.close()));
+      await Promise.all(threads.map((t) => releaseLineThread(t, finished)));
     },
   };
 }

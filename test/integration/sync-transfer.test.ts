@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { closeIdleLineThreads } from '../../activities/support/line-thread-pool';
 import { createTransferActivities } from '../../activities/transfer';
 import type { TransferPieceInput, TransferPieceResult } from '../../src/contracts/sync';
 import { asExported, generateEndpoint } from '../../src/demo/generate-endpoints';
@@ -24,6 +25,7 @@ beforeAll(async () => {
   s3 = await startS3();
 });
 afterAll(async () => {
+  await closeIdleLineThreads();
   await s3?.stop();
 });
 

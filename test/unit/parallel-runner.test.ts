@@ -3,7 +3,8 @@
  * LineProcessor gives over the whole input: the same part bytes and record counts, the same rejected
  * rows with the same line numbers, the same counts — whatever the threads, the chunking, BOM, CRLF,
  * blank, broken, filtered or too-long lines. Real worker threads; the single-thread runner is the
- * reference. Also the pieces it is built from: LineAligner and PartCutter.
+ * reference. Threads are reused from piece to piece only when they finished cleanly. Also the pieces it
+ * is built from: LineAligner and PartCutter.
  */
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import type { LineFeederConfig } from '../../activities/support/line-feeder';
 import { LineProcessor } from '../../activities/support/line-processor';
 import type { ChunkOutput, OutputBlock } from '../../activities/support/line-processor';
 import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
+import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
 import { PartCutter } from '../../activities/support/part-cutter';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
 import { partCollector } from '../harness/collected-parts';
@@ -114,6 +116,37 @@ describe('parallel runner', () => {
   test("data that is not gzip fails with zlib's error code", async () => {
     await expect(collect(plain, config({ gzipped: true }), 2, 1 << 20)).rejects.toMatchObject({
       code: 'Z_DATA_ERROR',
+    });
+  });
+
+  describe('thread pool', () => {
+    beforeEach(() => closeIdleLineThreads());
+    afterAll(() => closeIdleLineThreads());
+
+    test('threads that finished a piece serve the next one, set up for its config', async () => {
+      await collect(plain, config(), 2, 1 << 20);
+      expect(idleLineThreads()).toBe(2);
+      // Another transform (none): had the kept threads not been reused, or kept the old one, this would differ.
+      const plainConfig = config({ codec: { kind: 'export-piece' } });
+      const expected = await collect(plain, plainConfig, 0, 1 << 20);
+      const got = await collect(plain, plainConfig, 2, 1 << 20);
+      expect(idleLineThreads()).toBe(2);
+      expect(got.counts).toEqual(expected.counts);
+      expect(got.counts.filtered).toBe(0);
+      expect(got.parts.map((p) => p.text)).toEqual(expected.parts.map((p) => p.text));
+      // The one-thread runner borrows from the same pool.
+      const one = await collect(gzipped, config({ gzipped: true }), 1, 1 << 20);
+      expect(one.parts.map((p) => p.text)).toEqual(reference.parts.map((p) => p.text));
+      expect(idleLineThreads()).toBe(2);
+    });
+
+    test('threads of a piece that did not finish are stopped, not kept', async () => {
+      await collect(plain, config(), 2, 1 << 20);
+      expect(idleLineThreads()).toBe(2);
+      await expect(collect(plain, config({ gzipped: true }), 2, 1 << 20)).rejects.toMatchObject({
+        code: 'Z_DATA_ERROR',
+      });
+      expect(idleLineThreads()).toBe(0);
     });
   });
 });
