@@ -25,9 +25,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { freePort } from '../src/stack/ports';
 import { stopPid } from '../src/stack/processes';
-import { ensureBucket, localS3Client, startWeed, weedPortsFor } from '../src/stack/s3-server';
+import { ensureBucket, freeWeedPorts, localS3Client, startWeed } from '../src/stack/s3-server';
 import { requireTool } from '../src/stack/tools';
 
 const ROLE = 'arn:aws:iam::123456789012:role/audienceflow';
@@ -89,11 +88,11 @@ async function main(): Promise<void> {
   const total = arg('endpoints', 1_000_000);
   const files = arg('files', 4);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-emu-'));
-  const s3Port = await freePort(45_000);
+  const weedPorts = await freeWeedPorts();
   const weed = await startWeed({
     binary: requireTool('weed'),
     dataDir: path.join(work, 's3'),
-    ports: weedPortsFor(s3Port),
+    ports: weedPorts,
     logFile: path.join(work, 'weed.log'),
   });
   const s3 = localS3Client(weed.endpoint);

@@ -26,9 +26,8 @@ import { CreateAppCommand, GetExportJobsCommand } from '@aws-sdk/client-pinpoint
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { asExported, generateEndpoint } from '../src/demo/generate-endpoints';
-import { freePort } from '../src/stack/ports';
 import { stopPid } from '../src/stack/processes';
-import { ensureBucket, localS3Client, startWeed, weedPortsFor } from '../src/stack/s3-server';
+import { ensureBucket, freeWeedPorts, localS3Client, startWeed } from '../src/stack/s3-server';
 import { requireTool } from '../src/stack/tools';
 
 const APP = '0123456789abcdef0123456789abcdef';
@@ -240,11 +239,11 @@ async function main(): Promise<void> {
     .map((s) => Number(s));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-transfer-'));
-  const s3Port = await freePort(46_000);
+  const weedPorts = await freeWeedPorts();
   const weed = await startWeed({
     binary: requireTool('weed'),
     dataDir: dir,
-    ports: weedPortsFor(s3Port),
+    ports: weedPorts,
     logFile: path.join(dir, 'weed.log'),
   });
   const s3 = localS3Client(weed.endpoint, 'us-east-1');

@@ -7,6 +7,7 @@ import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, PutObjectC
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createS3Client } from '../providers/s3-client';
+import { isPortFree } from './ports';
 import { GaveUp, spawnLogged, waitUntil } from './processes';
 
 export interface WeedPorts {
@@ -14,6 +15,23 @@ export interface WeedPorts {
   master: number;
   volume: number;
   filer: number;
+}
+
+/**
+ * Free ports for a throwaway SeaweedFS server (tests, benchmarks): the S3 port, the ones derived from it and their
+ * gRPC twins, all below Linux's ephemeral range (from 32768). An OS-assigned port lies inside that range, where any
+ * outgoing connection — weed's own, between its master, volume and filer — may take a derived port between our check
+ * and weed's bind (a CI run lost a test server that way: its filer stopped at start, in startFiler's Fatalf).
+ */
+export async function freeWeedPorts(): Promise<WeedPorts> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // S3 port in [11000, 21000): master at +1000 and every gRPC port at +10000 stay below 32768.
+    const ports = weedPortsFor(11_000 + Math.floor(Math.random() * 10_000));
+    const all = [ports.s3, ports.master, ports.volume, ports.filer].flatMap((p) => [p, p + 10_000]);
+    const free = await Promise.all(all.map((p) => isPortFree(p)));
+    if (free.every(Boolean)) return ports;
+  }
+  throw new Error('could not find free ports for SeaweedFS below 32768');
 }
 
 /** The ports a weed server on `s3Port` uses besides it (documented in the README). */

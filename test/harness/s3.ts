@@ -3,10 +3,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, isPortFree } from '../../src/stack/ports';
 import { stopPid } from '../../src/stack/processes';
-import { ensureBucket, localS3Client, startWeed, weedPortsFor } from '../../src/stack/s3-server';
-import type { WeedPorts } from '../../src/stack/s3-server';
+import { ensureBucket, freeWeedPorts, localS3Client, startWeed } from '../../src/stack/s3-server';
 import { requireTool } from '../../src/stack/tools';
 import { killOnExit, say } from './cleanup';
 
@@ -23,16 +21,7 @@ export interface S3Harness {
   stop(): Promise<void>;
 }
 
-/** Free ports for a SeaweedFS server: the S3 port, the ones derived from it, and their gRPC twins. */
-export async function freeWeedPorts(): Promise<WeedPorts> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const ports = weedPortsFor(await freePort(44_000));
-    const all = [ports.s3, ports.master, ports.volume, ports.filer].flatMap((p) => [p, p + 10_000]);
-    const free = await Promise.all(all.map((p) => isPortFree(p)));
-    if (free.every(Boolean)) return ports;
-  }
-  throw new Error('could not find free ports for SeaweedFS');
-}
+export { freeWeedPorts };
 
 let bucketCounter = 0;
 
