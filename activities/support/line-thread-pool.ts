@@ -28,11 +28,16 @@ function sweep(): void {
 
 /** A thread set up for `config`: an idle one if there is one, else a new one. */
 export function acquireLineThread(config: LineFeederConfig): LineThread {
-  const kept = idle.pop();
-  if (!kept) return new LineThread(config);
-  kept.thread.configure(config);
-  kept.thread.keepAlive(true);
-  return kept.thread;
+  for (let kept = idle.pop(); kept; kept = idle.pop()) {
+    if (!kept.thread.reusable) {
+      void kept.thread.close(); // it died while it waited
+      continue;
+    }
+    kept.thread.configure(config);
+    kept.thread.keepAlive(true);
+    return kept.thread;
+  }
+  return new LineThread(config);
 }
 
 /** Gives `thread` back: kept if it finished its input cleanly (`finished`) and there is room, else stopped. */
