@@ -14,7 +14,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { awsSettings, temporalSettings } from '../config';
+import { awsSettings, temporalSettings, threadMinBytes, transferThreads } from '../config';
 import type { SyncInput, TransformSpec } from '../contracts';
 import { connectClient, workflowUiUrl } from '../cli/client';
 import { syncMetadata } from '../cli/start-metadata';
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     throw new Error(`--endpoints must be a whole number from 1 to 1000000 (got ${argValue('--endpoints')})`);
   }
   const dryRun = process.argv.includes('--dry-run');
+  // The worker's own settings apply to the demo's worker too (README, "Worker threads"); read (and checked) first.
+  const threads = { threadMinBytes: threadMinBytes(), transferThreads: transferThreads() };
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   say('1/4 local stack');
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    deps: { s3, pinpoint, region: aws.region },
+    deps: { s3, pinpoint, region: aws.region, ...threads },
   });
   const running = worker.run();
   const cli = await connectClient(settings);
