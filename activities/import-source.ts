@@ -86,7 +86,7 @@ export function createImportSourceActivities({ s3 }: { s3: S3Client }) {
         const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: loc.key }), { abortSignal: signal });
         size = head.ContentLength ?? 0;
       } catch (err) {
-        if (!isNotFound(err)) fail(err, `reading ${input.s3Url}`);
+        if (!isNotFound(err)) fail(err, `reading ${shownKey(input.s3Url)}`);
       }
       if (size !== undefined) {
         if (size > maxJobBytes) throw oversize(shownKey(input.s3Url), size, maxJobBytes);
@@ -106,7 +106,7 @@ export function createImportSourceActivities({ s3 }: { s3: S3Client }) {
     let totalBytes = 0;
     const tooMany = () =>
       badInput(
-        `${folderUrl} holds over ${totalBytes} bytes of ${format} files, over the per-job limit of ${maxJobBytes}, so it must be split into several jobs; ` +
+        `${shownKey(folderUrl)} holds over ${totalBytes} bytes of ${format} files, over the per-job limit of ${maxJobBytes}, so it must be split into several jobs; ` +
           `audienceflow splits at most ${MAX_SPLIT_FILES} files (${MAX_SPLIT_KEY_BYTES / 1024} KiB of key names) in one run, and this folder has more (${files} so far). ` +
           `Import its subfolders in separate runs, or combine the files into fewer, larger ones (each at most ${maxJobBytes} bytes)`,
       );
@@ -129,7 +129,7 @@ export function createImportSourceActivities({ s3 }: { s3: S3Client }) {
       }
     } catch (err) {
       if (err instanceof ApplicationFailure) throw err;
-      fail(err, `listing ${folderUrl}`);
+      fail(err, `listing ${shownKey(folderUrl)}`);
     }
     hb.beat(() => ({ listed, files, bytes: totalBytes }), true);
     if (files === 0) {

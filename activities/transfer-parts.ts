@@ -119,7 +119,7 @@ export class S3ObjectWriter {
   }
 }
 
-/** Import-ready parts: the blocks of a PieceProcessor, a new object after each block that ends a part. */
+/** Import-ready parts: the blocks of a line runner's answers, a new object after each block that ends a part. */
 export class PartWriter {
   private current: S3ObjectWriter | undefined;
   readonly parts: { key: string; size: number; records: number }[] = [];
@@ -136,7 +136,7 @@ export class PartWriter {
     return this.current ? { bytes: this.current.bytes, records: this.current.records } : undefined;
   }
 
-  /** Writes a block from the PieceProcessor, which already cut the output at part boundaries. */
+  /** Writes a block of a line runner's answer, already cut at part boundaries (LineProcessor or PartCutter). */
   async writeBlock(block: OutputBlock): Promise<void> {
     if (block.bytes.length > 0) {
       this.current ??= new S3ObjectWriter(this.s3, this.bucket, this.keyOf(this.parts.length), this.buffers);

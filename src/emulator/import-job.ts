@@ -7,12 +7,13 @@ import type { ImportJobResource } from '@aws-sdk/client-pinpoint';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { S3Location } from '../contracts/s3-location';
 import { parseS3Url } from '../contracts/s3-location';
+import { importFileExtensions } from '../contracts/import-files';
 import { EndpointFileError, newEndpointProblem, parseEndpointBatches } from '../formats';
 import type { EmulatorCore } from './core';
 import { stableId } from './ids';
 import { addFailure, initCounters } from './job-progress';
 import type { ImportFile } from './s3-io';
-import { describeError, formatExtensions, listImportFiles, openObject } from './s3-io';
+import { describeError, listImportFiles, openObject } from './s3-io';
 import type { AppState, JobState, SegmentState } from './state';
 
 export interface ImportPlan {
@@ -52,7 +53,7 @@ export async function planImport(
     job.response.FailedPieces = 1;
     addFailure(
       job,
-      `${def.S3Url}: no ${format} files found (an object, or a folder holding files ending in ${formatExtensions(format).join(', ')})`,
+      `${def.S3Url}: no ${format} files found (an object, or a folder holding files ending in ${importFileExtensions(format).join(', ')})`,
     );
     return undefined;
   }

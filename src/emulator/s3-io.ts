@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { S3Location } from '../contracts/s3-location';
-import { importFileExtensions, importFolderPrefix, isImportFile } from '../contracts/import-files';
+import { importFolderPrefix, isImportFile } from '../contracts/import-files';
 import type { EmulatorS3Options } from './options';
 
 export function makeS3Client(o: EmulatorS3Options): S3Client {
@@ -21,11 +21,6 @@ export function makeS3Client(o: EmulatorS3Options): S3Client {
 export interface ImportFile {
   key: string;
   size: number;
-}
-
-/** The file endings an import of `format` reads (the rule audienceflow's own planning shares: contracts/import-files). */
-export function formatExtensions(format: 'CSV' | 'JSON'): string[] {
-  return [...importFileExtensions(format)];
 }
 
 function isNotFound(err: unknown): boolean {
