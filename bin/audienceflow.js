@@ -8,4 +8,6 @@ const { register } = require('node:module');
 const { pathToFileURL } = require('node:url');
 register(pathToFileURL(require.resolve('tsx/esm')), { data: { active: true } });
 require('tsx/cjs');
-require('../src/cli/main.ts');
+// Start explicitly: npm reaches this file through links (npx's cache, global installs, `npm link`),
+// so the program must not guess whether it is the main module.
+require('../src/cli/main.ts').runCli(process.argv);

@@ -151,14 +151,31 @@ export function reportError(e: unknown): number {
   return ExitCode.Error;
 }
 
-async function main(): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
   // After `audienceflow stack up` the stack's env file points everything at the local stack.
   loadStackEnv();
-  await buildProgram().parseAsync(process.argv);
+  await buildProgram().parseAsync([...argv]);
 }
 
-if (require.main === module || process.argv[1]?.endsWith(path.join('bin', 'audienceflow.js'))) {
-  main().catch((e: unknown) => {
+/**
+ * A reader that went away (`audienceflow --help | head -1`) is not an error: stop quietly, as
+ * Unix tools do, instead of printing an EPIPE stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
+    throw e;
+  });
+}
+
+/**
+ * Runs the CLI. Called by bin/audienceflow.js however it was reached (npx's cache link, a global
+ * install, `npm link`, a symlink, `node bin/audienceflow.js`): no "am I the main module" guess.
+ */
+export function runCli(argv: readonly string[] = process.argv): void {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
+  main(argv).catch((e: unknown) => {
     process.exitCode = reportError(e);
     // Let stdout/stderr drain, but never hang on a stray handle.
     setTimeout(() => process.exit(), 2_000).unref();

@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CreateAppCommand, PinpointClient } from '@aws-sdk/client-pinpoint';
 import { PROJECT_ROOT } from '../../src/config';
@@ -13,6 +15,18 @@ import { killOnExit, TEST_ROLE_ARN } from '../harness';
 import type { TestStack } from '../harness';
 
 export const BIN = path.join(PROJECT_ROOT, 'bin', 'audienceflow.js');
+
+/**
+ * The CLI as npm installs it: a link named `audienceflow` to bin/audienceflow.js (npx's cache,
+ * global installs and `npm link` all run it through such a link), so every e2e test exercises the
+ * entry point the way users reach it, not only `node bin/audienceflow.js`.
+ */
+export const LINKED_BIN = (() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audienceflow-bin-'));
+  const link = path.join(dir, 'audienceflow');
+  fs.symlinkSync(BIN, link);
+  return link;
+})();
 
 export interface CliResult {
   code: number | null;
@@ -43,7 +57,7 @@ export function runCli(
   cwd = PROJECT_ROOT,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [LINKED_BIN, ...args], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,7 +86,11 @@ export function runCli(
 
 /** Starts the CLI in the background (e.g. `--wait` that the test interrupts). */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LINKED_BIN, ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const forget = killOnExit(child.pid ?? 0);
   let stdout = '';
   let stderr = '';
