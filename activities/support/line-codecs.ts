@@ -7,7 +7,7 @@
  */
 import type { EndpointFileFormat } from '../../src/contracts';
 import type { TransformSpec } from '../../src/contracts/sync';
-import { endpointLineParser, EndpointFileError, LINE_TOO_LONG, validateEndpoint } from '../../src/formats';
+import { endpointLineParser, EndpointFileError, LINE_TOO_LONG, textProblem, validateEndpoint } from '../../src/formats';
 import type { ParsedRow, TextLine } from '../../src/formats';
 import { compileTransform } from '../../src/transforms';
 
@@ -31,7 +31,8 @@ export interface LineCodec {
 
 function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
   const transform = compileTransform(spec);
-  const line = ({ text, tooLong }: TextLine): LineOutcome => {
+  const line = (l: TextLine): LineOutcome => {
+    const { text, tooLong } = l;
     if (tooLong) return { kind: 'rejected', reason: LINE_TOO_LONG };
     let parsed: unknown;
     try {
@@ -43,6 +44,8 @@ function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
       return { kind: 'rejected', reason: 'an endpoint must be a JSON object' };
     }
     const record = parsed as Record<string, unknown>;
+    const notText = textProblem(record, l, true);
+    if (notText) return { kind: 'rejected', reason: notText, id: record.Id };
     const outcome = transform(record);
     if (outcome.kind === 'filtered') return { kind: 'filtered' };
     return { kind: 'keep', json: JSON.stringify(outcome.endpoint), record: outcome.endpoint, id: record.Id };

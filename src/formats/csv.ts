@@ -11,6 +11,7 @@ import { LINE_TOO_LONG } from './lines';
 import type { TextLine } from './lines';
 import type { ParsedRow } from './parsed-row';
 import { EndpointFileError } from './parsed-row';
+import { textProblem } from './text-integrity';
 import { validateEndpoint } from './validate-endpoint';
 import type { ValidateOptions } from './validate-endpoint';
 
@@ -82,6 +83,8 @@ function parseCsvRow(columns: CsvColumn[], l: TextLine, validate: ValidateOption
   if (!tokens.ok) return { kind: 'rejected', line, reason: tokens.reason };
   const endpoint = csvRowToEndpoint(columns, tokens.values);
   if (typeof endpoint === 'string') return { kind: 'rejected', line, reason: endpoint };
+  const notText = textProblem(endpoint, l, false);
+  if (notText) return { kind: 'rejected', line, reason: notText };
   const reason = validate ? validateEndpoint(endpoint, validate) : undefined;
   return reason ? { kind: 'rejected', line, reason } : { kind: 'ok', line, endpoint };
 }

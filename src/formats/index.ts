@@ -8,3 +8,4 @@ export * from './csv';
 export * from './csv-writer';
 export * from './ndjson';
 export * from './endpoint-files';
+export * from './text-integrity';

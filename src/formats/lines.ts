@@ -8,6 +8,7 @@
  * LineSplitter is the synchronous core (the import upload and the sync transfer feed it chunk by
  * chunk); readLineBatches / readLines wrap it around a stream.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 
 export interface TextLine {
@@ -15,6 +16,10 @@ export interface TextLine {
   text: string;
   /** The line exceeded maxLineBytes; `text` holds only its beginning. */
   tooLong?: boolean;
+  /** The line's bytes are not valid UTF-8 (`text` holds U+FFFD in their place): never imported as is. */
+  badUtf8?: boolean;
+  /** 1-based byte of the line where its invalid UTF-8 starts. */
+  badUtf8At?: number;
 }
 
 export interface LineOptions {
@@ -85,9 +90,34 @@ export class LineSplitter {
       return { line, text: data.toString('utf8', from, from + TOO_LONG_HEAD_BYTES), tooLong: true };
     }
     const end = to > from && data[to - 1] === 0x0d ? to - 1 : to;
-    const text = data.toString('utf8', from, end);
-    return { line, text: line === 1 && this.stripBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    const decoded = data.toString('utf8', from, end);
+    const text = line === 1 && this.stripBom && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+    // Invalid bytes decode to U+FFFD: only then look at the bytes (a real U+FFFD is valid UTF-8).
+    if (text.includes('\uFFFD') && !isUtf8(data.subarray(from, end))) {
+      return { line, text, badUtf8: true, badUtf8At: firstInvalidUtf8Byte(data.subarray(from, end)) + 1 };
+    }
+    return { line, text };
   }
+}
+
+/** Length of the UTF-8 sequence a lead byte starts (0: not a lead byte). */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** 0-based offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes[i] as number);
+    if (n === 0 || i + n > bytes.length || !isUtf8(bytes.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return bytes.length;
 }
 
 /** The lines of each input chunk as one array (fewer async hops than one line at a time). */

@@ -9,6 +9,7 @@ import type { ParsedRow } from './parsed-row';
 import { validateEndpoint } from './validate-endpoint';
 import type { ValidateOptions } from './validate-endpoint';
 import { ENDPOINT_LIMITS } from './endpoint';
+import { textProblem } from './text-integrity';
 
 function describeJsonError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
@@ -31,6 +32,8 @@ export function parseNdjsonLine(line: TextLine, validate: ValidateOptions | unde
     return { kind: 'rejected', line: line.line, reason: 'each line must be one JSON object (an endpoint)' };
   }
   const obj = value as Record<string, unknown>;
+  const notText = textProblem(obj, line, true);
+  if (notText) return { kind: 'rejected', line: line.line, reason: notText };
   // Every UTF-16 unit is at most 3 UTF-8 bytes: short lines cannot exceed the size limit.
   const sizeBytes = text.length * 3 <= ENDPOINT_LIMITS.maxEndpointBytes ? text.length : Buffer.byteLength(text);
   const reason = validate ? validateEndpoint(obj, { sizeBytes, ...validate }) : undefined;

@@ -125,6 +125,39 @@ describe.each([
     expect(rejected[2]!.id).toMatch(/^ep-/);
   });
 
+  test('bytes that are not text are rejected rows naming the field, never repaired', async () => {
+    const good = exportedLines(3);
+    const record = (address: string) =>
+      JSON.stringify({ ...asExported(generateEndpoint(9), APP, 9), ChannelType: 'EMAIL', Address: address });
+    const [before, after] = record('caf<bad>@x.org').split('<bad>');
+    // Raw bytes of a JSON line: invalid UTF-8 inside Address, a NUL escape, a tab (allowed), a real U+FFFD (valid text).
+    const lines = [
+      Buffer.from(good[0]! + '\n'),
+      Buffer.concat([Buffer.from(before!), Buffer.from([0xe9, 0xff]), Buffer.from(`${after!}\n`)]),
+      Buffer.from(record('nul\u0000@x.org') + '\n'),
+      Buffer.from(record('tab\tok@x.org') + '\n'),
+      Buffer.from(record('repl\uFFFD@x.org') + '\n'),
+      Buffer.from(good[1]! + '\n'),
+    ];
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'exp/t/piece-2.gz', Body: gzipSync(Buffer.concat(lines)) }),
+    );
+    const result = await run(new MockActivityEnvironment(), input('exp/t/piece-2.gz', 'run/t/'));
+    expect(result).toMatchObject({ read: 6, rejected: 2, written: 4 });
+    const rejected = (await readText(result.rejectedKey!))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason: string });
+    expect(rejected.map(({ line, reason }) => ({ line, reason }))).toEqual([
+      { line: 2, reason: 'Address is not valid UTF-8 at byte 4' },
+      { line: 3, reason: 'Address holds a control character (U+0000) at character 4' },
+    ]);
+    const written = await readText(result.parts[0]!.key);
+    expect(written).not.toContain('caf\uFFFD');
+    expect(written).toContain('repl\uFFFD@x.org');
+    expect(written).toContain('tab\\tok@x.org');
+  });
+
   test('splits the output into parts no larger than maxPartBytes, and a retry writes the same keys', async () => {
     await putPiece('exp/b/piece-7.gz', exportedLines(1500));
     const args = input('exp/b/piece-7.gz', 'run/b/', { pieceIndex: 7, maxPartBytes: 128 * 1024 });
