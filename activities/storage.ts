@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps';
 import { rethrowCancellation, throwIfCancelled } from './support/cancellation';
 import { downloadObject } from './support/download-object';
 import { Heartbeater } from './support/heartbeat';
-import { classifyS3Error } from './support/s3-errors';
+import { classifyS3Error, classifyS3WriteError } from './support/s3-errors';
 import { abortUploadsUnder, deleteObjectsUnder, listObjectsUnder } from './support/s3-objects';
 import { localPathForKey, PARTIAL_SUFFIX } from './support/safe-path';
 import { uploadEndpointFiles } from './support/upload-endpoints';
@@ -150,7 +150,7 @@ export function createStorageActivities(deps: ActivityDeps) {
         return await uploadEndpointFiles(s3, input, Context.current(), deps.threadMinBytes);
       } catch (err) {
         if (Context.current().cancellationSignal.aborted) rethrowCancellation(err);
-        throw classifyS3Error(err, `uploading to s3://${input.bucket}/${input.prefix}`, input.bucket);
+        throw await classifyS3WriteError(s3, err, `uploading to s3://${input.bucket}/${input.prefix}`, input.bucket);
       }
     },
 

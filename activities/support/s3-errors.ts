@@ -1,3 +1,5 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/contracts';
 
@@ -9,12 +11,7 @@ export function classifyS3Error(err: unknown, what: string, bucket: string): unk
   if (err instanceof ApplicationFailure || typeof err !== 'object' || err === null) return err;
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
-  if (e.name === 'NoSuchBucket') {
-    return ApplicationFailure.nonRetryable(
-      `${what}: bucket "${bucket}" does not exist; create it or fix the S3 URL`,
-      FailureType.NotFound,
-    );
-  }
+  if (e.name === 'NoSuchBucket') return noSuchBucket(what, bucket);
   if (e.name === 'AccessDenied' || status === 403) {
     return ApplicationFailure.nonRetryable(
       `${what}: access to bucket "${bucket}" denied (${e.message ?? e.name ?? '403'}); grant the worker's AWS identity s3:GetObject/PutObject/ListBucket/DeleteObject on it`,
@@ -22,4 +19,32 @@ export function classifyS3Error(err: unknown, what: string, bucket: string): unk
     );
   }
   return err;
+}
+
+function noSuchBucket(what: string, bucket: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `${what}: bucket "${bucket}" does not exist; create it or fix the S3 URL`,
+    FailureType.NotFound,
+  );
+}
+
+function isAccessDenied(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  return e?.name === 'AccessDenied' || e?.$metadata?.httpStatusCode === 403;
+}
+
+/**
+ * classifyS3Error for writes: some S3 servers answer a write into a bucket that does not exist with
+ * 403 Access Denied, which would send the user to fix permissions. Then ask the bucket itself
+ * (HeadBucket: 404 = missing) and say which it is.
+ */
+export async function classifyS3WriteError(s3: S3Client, err: unknown, what: string, bucket: string): Promise<unknown> {
+  if (isAccessDenied(err)) {
+    const missing = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+      () => false,
+      (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404,
+    );
+    if (missing) return noSuchBucket(what, bucket);
+  }
+  return classifyS3Error(err, what, bucket);
 }

@@ -312,7 +312,7 @@ export function buildExportInput(
     s3Url: o.s3,
     roleArn: o.roleArn,
     ...segment(o.segmentId, o.segmentVersion),
-    ...(o.downloadDir !== undefined && { downloadDir: path.resolve(cwd, o.downloadDir) }),
+    ...(o.downloadDir !== undefined && { downloadDir: resolveDownloadDir(o.downloadDir, cwd) }),
     ...(poll && { poll }),
   });
 }
@@ -357,6 +357,24 @@ export function parseFormat(text: string): EndpointFileFormat | undefined {
 export function formatFromName(name: string): EndpointFileFormat | undefined {
   const m = /\.(csv|json|ndjson|jsonl)(\.gz)?$/i.exec(name);
   return m?.[1] ? parseFormat(m[1]) : undefined;
+}
+
+/**
+ * The download directory as an absolute path, refused when it (or a folder on its way) is a file.
+ * It is created by the worker when missing; the worker checks again on its own host.
+ */
+export function resolveDownloadDir(dir: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, dir);
+  let blocker = abs;
+  while (!fs.existsSync(blocker) && path.dirname(blocker) !== blocker) blocker = path.dirname(blocker);
+  if (fs.existsSync(blocker) && !fs.statSync(blocker).isDirectory()) {
+    throw badInput(
+      '--download-dir',
+      blocker === abs ? `"${abs}" is a file, not a directory` : `"${blocker}" on the way to "${abs}" is a file`,
+      'name a directory (it is created when missing)',
+    );
+  }
+  return abs;
 }
 
 /**

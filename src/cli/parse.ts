@@ -74,21 +74,3 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m ${rest}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
-
-const CRON_DESCRIPTORS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/i;
-const CRON_FIELD = /^[0-9A-Za-z*?/,#LW-]+$/;
-
-/**
- * A cron expression Temporal accepts: 5 fields (minute hour day-of-month month day-of-week),
- * optionally 6 or 7 (seconds / year) for schedules, or a descriptor such as @hourly / @every 1h.
- * A syntax check only; the server has the last word.
- */
-export function isCronExpression(text: string, allowSeconds = false): boolean {
-  const t = text.trim();
-  if (CRON_DESCRIPTORS.test(t)) return true;
-  const every = /^@every\s+(\S+)$/i.exec(t);
-  if (every) return parseDurationMs(every[1] ?? '') !== undefined;
-  const fields = t.split(/\s+/);
-  const okCount = fields.length === 5 || (allowSeconds && (fields.length === 6 || fields.length === 7));
-  return okCount && fields.every((f) => CRON_FIELD.test(f));
-}

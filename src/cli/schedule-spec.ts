@@ -1,7 +1,8 @@
 /** Schedule options (`--cron`, `--every`, `--timezone`, `--overlap`) → a Temporal schedule spec. Pure. */
 import type { ScheduleOverlapPolicy, ScheduleSpec } from '@temporalio/client';
 import { badInput } from './errors';
-import { isCronExpression, parseDurationMs } from './parse';
+import { checkCronExpression } from './cron';
+import { parseDurationMs } from './parse';
 
 export const OVERLAP_POLICIES = [
   'skip',
@@ -66,14 +67,7 @@ export function buildScheduleTiming(o: ScheduleTimingOptions): ScheduleTiming {
   }
   const spec: ScheduleSpec = {};
   if (o.cron !== undefined) {
-    if (!isCronExpression(o.cron)) {
-      throw badInput(
-        '--cron',
-        `"${o.cron}" is not a cron expression`,
-        'write 5 fields (minute hour day month weekday), e.g. "0 2 * * *", or @daily',
-      );
-    }
-    spec.cronExpressions = [o.cron.trim()];
+    spec.cronExpressions = [checkCronExpression('--cron', o.cron)];
   }
   if (o.every !== undefined) {
     const ms = parseDurationMs(o.every);

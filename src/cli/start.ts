@@ -7,7 +7,7 @@ import { ExitCode } from '../contracts/failures';
 import type { CliClient } from './client';
 import { workflowUiUrl } from './client';
 import { CliError, badInput } from './errors';
-import { isCronExpression } from './parse';
+import { checkCronExpression } from './cron';
 import type { Pipeline } from './report-view';
 import type { StartMetadata } from './start-metadata';
 import { WORKFLOW_TYPES } from './start-metadata';
@@ -41,13 +41,7 @@ export function checkStartFlags(f: StartFlags): CheckedStartFlags {
     }
   }
   if (f.cron !== undefined) {
-    if (!isCronExpression(f.cron)) {
-      throw badInput(
-        '--cron',
-        `"${f.cron}" is not a cron expression`,
-        'write 5 fields (minute hour day month weekday), e.g. "0 2 * * *", or @hourly / @daily',
-      );
-    }
+    checkCronExpression('--cron', f.cron);
     if (f.wait) {
       throw badInput(
         '--wait',

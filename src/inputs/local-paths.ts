@@ -40,11 +40,10 @@ export async function checkDownloadDir(dir: string, field = 'downloadDir'): Prom
     if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError('export input', [
-      {
-        field,
-        message: `cannot write to download directory "${path.resolve(dir)}" (${code}); choose a writable directory`,
-      },
-    ]);
+    const message =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? `download directory "${path.resolve(dir)}" is a file, not a directory; name a directory`
+        : `cannot write to download directory "${path.resolve(dir)}" (${code}); choose a writable directory`;
+    throw new InputError('export input', [{ field, message }]);
   }
 }

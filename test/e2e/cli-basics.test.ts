@@ -86,6 +86,18 @@ describe('audienceflow CLI: help, bad input, unreachable Temporal', () => {
         /--timezone: "Mars\/Base"/,
       ],
       [['export', '--app', APP, ...common, '--bogus'], /unknown option '--bogus'/],
+      [
+        ['export', '--app', APP, ...common, '--cron', '61 25 * * *'],
+        /--cron: "61 25 \* \* \*" has minute 61 out of range \(0-59\)\. Fix: write 5 fields/,
+      ],
+      [
+        ['schedule', 'create', 'sync', '--from-app', APP, '--to-app', APP2, ...common, '--cron', '0 0 31 2 *'],
+        /--cron: "0 0 31 2 \*" never fires: no month has that day\. Fix:/,
+      ],
+      [
+        ['export', '--app', APP, ...common, '--download-dir', path.join(dir, 'ok.csv')],
+        /--download-dir: ".*ok\.csv" is a file, not a directory\. Fix: name a directory/,
+      ],
     ];
     const results = await inBatches(cases, 2, async ([args, re]) => ({ args, re, r: await runCli(args, env) }));
     for (const { args, re, r } of results) {

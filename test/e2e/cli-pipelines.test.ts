@@ -160,4 +160,17 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     expect(r.stdout).toMatch(/status\s+FAILED/);
     expect(r.stdout).toMatch(/export job \S+ ended FAILED/);
   });
+
+  it('a staging bucket that does not exist is named as such (exit 1), not as a permission problem', async () => {
+    const r = await runCli(
+      ['import', '--app', app, 'endpoints.csv', '--staging', 's3://no-such-bucket-af/x/', '--wait'],
+      env,
+      90_000,
+      dir,
+    );
+    expect(r.code).toBe(1);
+    const said = r.stdout + r.stderr;
+    expect(said).toContain('bucket "no-such-bucket-af" does not exist; create it or fix the S3 URL');
+    expect(said).not.toMatch(/access .* denied/i);
+  });
 });

@@ -1,7 +1,9 @@
+import { checkCronExpression } from '../../src/cli/cron';
+import { BadInputError } from '../../src/cli/errors';
+import { ExitCode } from '../../src/contracts/failures';
 import {
   formatBytes,
   formatDuration,
-  isCronExpression,
   parseDurationMs,
   parseKeyValue,
   parseList,
@@ -37,16 +39,29 @@ describe('option value parsers', () => {
     expect(parseKeyValue('novalue')).toBeUndefined();
   });
 
-  it('checks cron syntax', () => {
-    expect(isCronExpression('0 2 * * *')).toBe(true);
-    expect(isCronExpression('*/15 9-17 * * MON-FRI')).toBe(true);
-    expect(isCronExpression('@hourly')).toBe(true);
-    expect(isCronExpression('@every 1h')).toBe(true);
-    expect(isCronExpression('0 2 * *')).toBe(false);
-    expect(isCronExpression('0 0 2 * * *')).toBe(false);
-    expect(isCronExpression('0 0 2 * * *', true)).toBe(true);
-    expect(isCronExpression('@every soon')).toBe(false);
-    expect(isCronExpression('rm -rf / *')).toBe(false);
+  it('checks cron syntax, ranges and that it fires', () => {
+    const ok = (e: string, seconds = false) => checkCronExpression('--cron', e, seconds);
+    const problem = (e: string, seconds = false) => {
+      try {
+        ok(e, seconds);
+        return undefined;
+      } catch (err) {
+        expect(err).toBeInstanceOf(BadInputError);
+        expect((err as BadInputError).exitCode).toBe(ExitCode.BadInput);
+        return (err as Error).message;
+      }
+    };
+    for (const e of ['0 2 * * *', '*/15 9-17 * * MON-FRI', '@hourly', '@every 1h', '0 0 L * *', '0 0 29 2 *'])
+      expect(ok(e)).toBe(e);
+    expect(ok('0 0 2 * * *', true)).toBe('0 0 2 * * *');
+    for (const e of ['0 2 * *', '0 0 2 * * *', '@every soon', 'rm -rf / *'])
+      expect(problem(e)).toMatch(/is not a cron expression\. Fix: write 5 fields/);
+    expect(problem('61 25 * * *')).toBe(
+      '--cron: "61 25 * * *" has minute 61 out of range (0-59). Fix: write 5 fields: minute (0-59) hour (0-23) ' +
+        'day-of-month (1-31) month (1-12) day-of-week (0-6), e.g. "0 2 * * *", or @daily',
+    );
+    expect(problem('0 25 * * *')).toMatch(/has hour 25 out of range \(0-23\)/);
+    expect(problem('0 0 31 2 *')).toMatch(/"0 0 31 2 \*" never fires: no month has that day/);
   });
 
   it('formats bytes and durations for people', () => {
