@@ -17,7 +17,6 @@ import {
   GetSegmentsCommand,
   GetUserEndpointsCommand,
   InternalServerErrorException,
-  MethodNotAllowedException,
   NotFoundException,
   PayloadTooLargeException,
   PinpointServiceException,
@@ -458,7 +457,6 @@ describe('wire behaviour', () => {
       Message: expect.stringContaining('PATCH is not allowed'),
       RequestID: res.headers.get('x-amzn-requestid'),
     });
-    expect(MethodNotAllowedException.name).toBe('MethodNotAllowedException');
     const partial = await fetch(`${emu.url}/v1/apps`, { headers: { authorization: 'AWS4-HMAC-SHA256 Signature=abc' } });
     expect(partial.status).toBe(403);
     expect(partial.headers.get('x-amzn-errortype')).toBe('IncompleteSignatureException');

@@ -198,13 +198,18 @@ describe('record failures', () => {
     expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(good);
   });
 
-  it('re-running the same file does not duplicate endpoints without an Id', async () => {
+  it('a second job of the same file updates rows with an Id, and adds new endpoints for rows without one', async () => {
     const appId = await newApp();
+    await put(s3, bucket, 'rerun/ids.csv', 'Id,ChannelType,Address\nr1,SMS,+1\nr2,SMS,+2\n');
+    await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/ids.csv` }));
+    await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/ids.csv` }));
+    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(2); // same ids: updated, not duplicated
+
     await put(s3, bucket, 'rerun/a.csv', 'ChannelType,Address\nSMS,+1\nSMS,+2\n');
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/a.csv` }));
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/a.csv` }));
-    // Two different jobs: ids derive from job, file and line, so each job adds its own endpoints.
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(4);
+    // No Id: the id derives from job, file and line, so each job adds endpoints of its own.
+    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(6);
   });
 });
 

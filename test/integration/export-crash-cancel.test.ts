@@ -54,7 +54,7 @@ function gunzipLines(file: string): number {
   return gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').filter(Boolean).length;
 }
 
-test('worker killed mid-poll: a new worker finishes the run with exactly one export job', async () => {
+test('worker killed mid-poll: a new worker polls the same job to its end (no second export job)', async () => {
   const app = await createApp(env.pinpoint);
   await seedEndpoints(
     env,
