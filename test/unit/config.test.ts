@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { awsSettings, parseEnvFile, stackEnvFile, threadMinBytes } from '../../src/config';
+import { awsSettings, parseEnvFile, stackEnvFile, threadMinBytes, transferThreads } from '../../src/config';
+import { activityDepsFromEnv } from '../../src/worker';
 import type * as Config from '../../src/config';
 
 describe('config', () => {
@@ -46,5 +47,27 @@ describe('config', () => {
       /AUDIENCEFLOW_THREAD_MIN_BYTES="4MB"/,
     );
     expect(() => threadMinBytes({ AUDIENCEFLOW_THREAD_MIN_BYTES: '-1' })).toThrow(/whole number/);
+  });
+
+  it("reads AUDIENCEFLOW_TRANSFER_THREADS (1-64) into the worker's activity deps, naming the variable when wrong", () => {
+    expect(transferThreads({})).toBeUndefined();
+    expect(transferThreads({ AUDIENCEFLOW_TRANSFER_THREADS: ' ' })).toBeUndefined();
+    expect(transferThreads({ AUDIENCEFLOW_TRANSFER_THREADS: '1' })).toBe(1);
+    expect(transferThreads({ AUDIENCEFLOW_TRANSFER_THREADS: '64' })).toBe(64);
+    for (const bad of ['0', '65', '1.5', 'two'])
+      expect(() => transferThreads({ AUDIENCEFLOW_TRANSFER_THREADS: bad })).toThrow(
+        `AUDIENCEFLOW_TRANSFER_THREADS="${bad}" is not a number of threads from 1 to 64`,
+      );
+    const saved = process.env.AUDIENCEFLOW_TRANSFER_THREADS;
+    process.env.AUDIENCEFLOW_TRANSFER_THREADS = '3';
+    try {
+      const deps = activityDepsFromEnv();
+      expect(deps.transferThreads).toBe(3);
+      deps.s3.destroy();
+      deps.pinpoint.destroy();
+    } finally {
+      if (saved === undefined) delete process.env.AUDIENCEFLOW_TRANSFER_THREADS;
+      else process.env.AUDIENCEFLOW_TRANSFER_THREADS = saved;
+    }
   });
 });
