@@ -19,6 +19,7 @@ import type { SyncInput, TransformSpec } from '../contracts';
 import { connectClient, workflowUiUrl } from '../cli/client';
 import { syncMetadata } from '../cli/start-metadata';
 import { printOutcome, watchRun } from '../cli/watch';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../emulator/admin-guard';
 import { createPinpointClient } from '../providers/pinpoint/client';
 import { DEMO_ROLE_ARN, stackUp } from '../stack/stack';
 import type { StackOptions } from '../stack/stack';
@@ -72,7 +73,10 @@ async function targetEndpointCount(applicationId: string): Promise<number | unde
   const base = process.env.AWS_ENDPOINT_URL_PINPOINT;
   if (!base) return undefined;
   try {
-    const res = await fetch(`${base.replace(/\/+$/, '')}/_emulator/counts`, { signal: AbortSignal.timeout(3_000) });
+    const res = await fetch(`${base.replace(/\/+$/, '')}/_emulator/counts`, {
+      headers: adminHeaders(process.env[ADMIN_TOKEN_ENV] ?? ''),
+      signal: AbortSignal.timeout(3_000),
+    });
     const counts = (await res.json()) as { byApp?: Record<string, { endpoints?: number }> };
     return counts.byApp?.[applicationId]?.endpoints;
   } catch {

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
+import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
 import { isListening, isPortFree } from './ports';
 import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
 import { ensureBucket, localS3Client, s3Endpoint, s3Healthy, startWeed, weedPortsFor } from './s3-server';
@@ -179,6 +180,7 @@ async function upS3(o: StackOptions, state: StackState, log: (l: string) => void
 
 async function upEmulator(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
   if (await adoptRunning('emulator', state.parts.emulator, log)) return;
+  const adminToken = newAdminToken();
   const logFile = logFileFor('emulator');
   const child = spawnLogged(
     process.execPath,
@@ -205,10 +207,12 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
         AWS_SECRET_ACCESS_KEY: 'test',
         AWS_REGION: 'us-east-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        [ADMIN_TOKEN_ENV]: adminToken,
       },
     },
   );
   state.parts.emulator = record(child.pid, o.emulatorPort, [o.emulatorPort], logFile);
+  state.emulatorAdminToken = adminToken;
   writeState(state);
   await waitUntil(
     async () => {
@@ -221,7 +225,7 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
   log(`${LABEL.emulator.padEnd(20)} started on ${partAddress('emulator', o.emulatorPort)} (pid ${child.pid ?? '?'})`);
 }
 
-export function stackEnv(o: StackOptions): Record<string, string> {
+export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: `127.0.0.1:${o.temporalPort}`,
     TEMPORAL_NAMESPACE: o.namespace,
@@ -235,6 +239,7 @@ export function stackEnv(o: StackOptions): Record<string, string> {
     /** Default --s3 of export, import staging and sync: every run writes under <this><workflowId>/<runId>/. */
     AUDIENCEFLOW_S3_URL: `s3://${o.bucket}/audienceflow/`,
     AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
+    [ADMIN_TOKEN_ENV]: emulatorAdminToken,
   };
 }
 
@@ -268,7 +273,7 @@ export async function stackUp(
   // The S3 server first: the emulator needs it. Temporal starts alongside.
   await Promise.all([upTemporal(o, state, log), upS3(o, state, log)]);
   await upEmulator(o, state, log);
-  const env = stackEnv({ ...o, uiPort: state.uiPort ?? o.uiPort });
+  const env = stackEnv({ ...o, uiPort: state.uiPort ?? o.uiPort }, state.emulatorAdminToken ?? '');
   const envFile = writeEnvFile(env);
   return { envFile, env, uiUrl: env.AUDIENCEFLOW_UI_URL ?? '' };
 }

@@ -12,6 +12,8 @@ export interface HarnessEmulatorOptions {
 export interface HarnessEmulator {
   url: string;
   port: number;
+  /** The admin API's token (the emulator generates one): send it with adminHeaders(). */
+  adminToken: string;
   close(): Promise<void>;
 }
 
