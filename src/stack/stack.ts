@@ -10,7 +10,15 @@ import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
 import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
 import { isListening, isPortFree } from './ports';
 import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
-import { ensureBucket, localS3Client, s3Endpoint, s3Healthy, startWeed, weedPortsFor } from './s3-server';
+import {
+  ensureBucket,
+  LOCAL_S3_CREDENTIALS,
+  localS3Client,
+  s3Endpoint,
+  s3Healthy,
+  startWeed,
+  weedPortsFor,
+} from './s3-server';
 import { readState, writeState } from './stack-state';
 import type { PartName, PartRecord, StackState } from './stack-state';
 import { startTemporalDev, temporalHealthy } from './temporal-server';
@@ -203,8 +211,8 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
       detached: true,
       env: {
         ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
         AWS_REGION: 'us-east-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         [ADMIN_TOKEN_ENV]: adminToken,
@@ -232,8 +240,8 @@ export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<st
     AWS_ENDPOINT_URL_S3: s3Endpoint(o.s3Port),
     AWS_ENDPOINT_URL_PINPOINT: partAddress('emulator', o.emulatorPort),
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${o.uiPort}`,
     AUDIENCEFLOW_BUCKET: o.bucket,
     /** Default --s3 of export, import staging and sync: every run writes under <this><workflowId>/<runId>/. */
