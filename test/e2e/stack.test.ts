@@ -11,7 +11,7 @@ import { freePort } from '../../src/stack/ports';
 import { freeWeedPorts } from '../harness';
 import { isAlive } from '../../src/stack/processes';
 import type { StackState } from '../../src/stack/stack-state';
-import { runCli } from './cli-support';
+import { runCli, waitFor } from './cli-support';
 
 describe('audienceflow stack', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-'));
@@ -91,6 +91,38 @@ describe('audienceflow stack', () => {
     const state2 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
     expect(Object.values(state2.parts).map((p) => p.pid)).toEqual(pids);
 
+    // The emulator dies; `up` without the port flags restarts it on its recorded port and keeps the others' ports.
+    const emulatorPid = state2.parts.emulator!.pid;
+    process.kill(emulatorPid, 'SIGKILL');
+    await waitFor('the emulator to exit', () => (isAlive(emulatorPid) ? undefined : true));
+    const revived = await runCli(['stack', 'up', '--pace', 'instant'], env, 120_000);
+    expect(revived.stderr).toBe('');
+    expect(revived.code).toBe(0);
+    expect(revived.stdout.match(/already running/g)).toHaveLength(2);
+    expect(revived.stdout).toContain(`Pinpoint emulator    started on http://127.0.0.1:${ports.emulator}`);
+    expect(revived.stdout).toContain(`Temporal UI: http://127.0.0.1:${ports.ui}`);
+    const state3 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
+    expect(state3.parts.emulator?.port).toBe(ports.emulator);
+    pids = Object.values(state3.parts).map((p) => p.pid);
+    const revivedEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
+    expect(revivedEnv).toMatchObject({
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
+      AWS_ENDPOINT_URL_PINPOINT: `http://127.0.0.1:${ports.emulator}`,
+      AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${ports.ui}`,
+    });
+    expect((await runCli(['status', 'stack-smoke', '--json'], env)).stdout).toContain('RUNNING');
+
+    // A flag that contradicts a running part is bad input, and stack.env keeps the ports that were checked.
+    const other = await freePort();
+    const moved = await runCli(['stack', 'up', '--temporal-port', String(other)], env, 60_000);
+    expect(moved.code).toBe(2);
+    expect(moved.stderr).toContain(
+      `--temporal-port ${other}: the Temporal dev server already runs with port ${ports.temporal}`,
+    );
+    expect(moved.stderr).toContain('stack down');
+    expect(parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'))).toEqual(revivedEnv);
+
     const down = await runCli(['stack', 'down'], env, 60_000);
     expect(down.code).toBe(0);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
@@ -109,8 +141,11 @@ describe('audienceflow stack', () => {
         ['stack', 'up', '--temporal-port', String(busy), '--ui-port', String(await freePort())],
         { ...env, AUDIENCEFLOW_HOME: busyHome },
       );
-      expect(res.code).not.toBe(0);
-      expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use`);
+      expect(res.code).toBe(2);
+      // What holds it (this test process) and the flag that avoids it.
+      expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use by pid ${process.pid} (`);
+      expect(res.stderr).toContain('Fix: pass --temporal-port with a free port');
+      expect(res.stderr).not.toContain('internal error');
       // Checked before anything starts: nothing was launched, nothing to clean up.
       expect(fs.existsSync(path.join(busyHome, 'stack.json'))).toBe(false);
     } finally {
