@@ -7,11 +7,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnvFile } from '../../src/config';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../../src/emulator/admin-guard';
 import { freePort } from '../../src/stack/ports';
 import { freeWeedPorts } from '../harness';
 import { isAlive } from '../../src/stack/processes';
 import type { StackState } from '../../src/stack/stack-state';
 import { runCli, waitFor } from './cli-support';
+
+async function adminStatus(port: number, token: string | undefined): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/_emulator/counts`, {
+    headers: token ? adminHeaders(token) : {},
+  });
+  return res.status;
+}
 
 describe('audienceflow stack', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-'));
@@ -65,6 +73,9 @@ describe('audienceflow stack', () => {
       AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
       AWS_ENDPOINT_URL_PINPOINT: `http://127.0.0.1:${ports.emulator}`,
     });
+    // The emulator's admin API takes the token `up` wrote to stack.env, and nothing else.
+    expect(await adminStatus(ports.emulator, stackEnv[ADMIN_TOKEN_ENV])).toBe(200);
+    expect(await adminStatus(ports.emulator, undefined)).toBe(401);
 
     const status = await runCli(['stack', 'status', '--json'], env);
     expect(status.code).toBe(0);
@@ -112,6 +123,7 @@ describe('audienceflow stack', () => {
       AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${ports.ui}`,
     });
     expect((await runCli(['status', 'stack-smoke', '--json'], env)).stdout).toContain('RUNNING');
+    expect(await adminStatus(ports.emulator, revivedEnv[ADMIN_TOKEN_ENV])).toBe(200);
 
     // A flag that contradicts a running part is bad input, and stack.env keeps the ports that were checked.
     const other = await freePort();
