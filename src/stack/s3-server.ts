@@ -90,6 +90,8 @@ export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
     '-s3',
     `-s3.port=${ports.s3}`,
     `-s3.config=${s3ConfigFile(dataDir)}`,
+    // An admin identity would create a missing bucket on upload; S3 answers NoSuchBucket, and so must the local one.
+    '-s3.autoCreateBucket=false',
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
   ];

@@ -4,7 +4,7 @@
  * them over http (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, and `…-PAYLOAD-TRAILER` with a CRC32 trailer). Each object is
  * read back and compared byte for byte.
  */
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -109,4 +109,10 @@ it('refuses a chunk-signed upload signed with a wrong secret (the identity is ch
   });
   expect(res.status).toBe(403);
   expect(res.text).toContain('SignatureDoesNotMatch');
+});
+
+it('still answers NoSuchBucket for an upload to a bucket that does not exist (the identity creates no bucket)', async () => {
+  await expect(
+    s3.client.send(new PutObjectCommand({ Bucket: 'no-such-bucket-af-clients', Key: 'x', Body: 'x' })),
+  ).rejects.toMatchObject({ name: 'NoSuchBucket' });
 });

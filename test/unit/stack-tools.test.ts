@@ -43,6 +43,7 @@ describe('server command lines', () => {
         '-s3.port.lance=0',
         // The identity: without one SeaweedFS refuses chunk-signed uploads (the AWS SDKs' default over http).
         '-s3.config=/data/s3-identity.json',
+        '-s3.autoCreateBucket=false',
       ]),
     );
   });
