@@ -26,6 +26,7 @@ import { CreateAppCommand, GetExportJobsCommand } from '@aws-sdk/client-pinpoint
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { asExported, generateEndpoint } from '../src/demo/generate-endpoints';
+import { adminHeaders } from '../src/emulator/admin-guard';
 import { stopPid } from '../src/stack/processes';
 import { ensureBucket, freeWeedPorts, localS3Client, startWeed } from '../src/stack/s3-server';
 import { requireTool } from '../src/stack/tools';
@@ -171,7 +172,7 @@ async function historyLengths(
   const admin = (p: string, body?: unknown) =>
     fetch(`${emulator.url}/_emulator/${p}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminHeaders(emulator.adminToken) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const out: { holdS: number; events: number; totalMs: number }[] = [];

@@ -58,13 +58,18 @@ export function registerStackCommand(program: Command): void {
     )
     .option('--bucket <name>', 'bucket created for pipelines and the demo', DEFAULT_STACK_OPTIONS.bucket)
     .option('--pace <pace>', 'emulator job pace: instant | fast | realistic', DEFAULT_STACK_OPTIONS.pace)
-    .addHelpText('after', '\nExample:\n  audienceflow stack up && audienceflow worker')
-    .action(async (o: Omit<StackOptions, 'namespace'>) => {
+    .addHelpText(
+      'after',
+      '\nA part that runs keeps its ports, and one that stopped restarts on the ports it had (recorded in ' +
+        'stack.json): the port flags are needed only the first time.\n' +
+        '\nExample:\n  audienceflow stack up && audienceflow worker',
+    )
+    .action(async (o: Omit<StackOptions, 'namespace'>, cmd: Command) => {
       if (!['instant', 'fast', 'realistic'].includes(o.pace)) {
         throw badInput('--pace', `"${o.pace}" is not a pace`, 'pass instant, fast or realistic');
       }
       const { ensureTool } = await import('../stack/tools');
-      const { stackUp } = await stackModule();
+      const { StackInputError, stackUp } = await stackModule();
       for (const name of ['temporal', 'weed'] as const) {
         const r = ensureTool(name, say);
         if (!r.path)
@@ -73,7 +78,15 @@ export function registerStackCommand(program: Command): void {
             ExitCode.Error,
           );
       }
-      const res = await stackUp({ ...o, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }, say);
+      // Only what the user typed: the rest comes from the recorded stack, else the defaults (resolveStackOptions).
+      const given = Object.fromEntries(
+        Object.entries(o).filter(([name]) => cmd.getOptionValueSource(name) === 'cli'),
+      ) as Partial<StackOptions>;
+      const res = await stackUp({ ...given, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }, say).catch(
+        (err: unknown) => {
+          throw err instanceof StackInputError ? new CliError(err.message, ExitCode.BadInput) : err;
+        },
+      );
       say(`\nEnvironment written to ${res.envFile}`);
       say(`Temporal UI: ${res.uiUrl}`);
       say(`S3 bucket:   s3://${res.env.AUDIENCEFLOW_BUCKET ?? ''}/`);

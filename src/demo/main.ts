@@ -9,8 +9,9 @@
  *
  * Both applications are found by name, so a second run reuses them: the sync upserts by endpoint id and the target
  * ends with the same number of endpoints. The stack keeps running afterwards (`audienceflow stack down` stops it).
- * Options: --endpoints N (default 10000), --dry-run, and the ports of `audienceflow stack up` when the defaults are
- * taken: --temporal-port, --ui-port, --s3-port, --emulator-port.
+ * Options: --endpoints N (default 10000), --dry-run, and the ports of `audienceflow stack up`: --temporal-port,
+ * --ui-port, --s3-port, --emulator-port. Without them a default port that is taken (say, by another Temporal dev server
+ * on 7233) is replaced by a free one, and the demo says so (demo-ports.ts); its own running stack is reused.
  */
 import { NativeConnection } from '@temporalio/worker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -19,13 +20,21 @@ import type { SyncInput, TransformSpec } from '../contracts';
 import { connectClient, workflowUiUrl } from '../cli/client';
 import { syncMetadata } from '../cli/start-metadata';
 import { printOutcome, watchRun } from '../cli/watch';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../emulator/admin-guard';
 import { createPinpointClient } from '../providers/pinpoint/client';
-import { DEMO_ROLE_ARN, stackUp } from '../stack/stack';
+import { describeHolder } from '../stack/port-holder';
+import { freePort, isPortFree } from '../stack/ports';
+import { isAlive } from '../stack/processes';
+import { freeWeedPorts, weedPortsFor } from '../stack/s3-server';
+import { DEFAULT_STACK_OPTIONS, DEMO_ROLE_ARN, stackUp } from '../stack/stack';
+import { readState } from '../stack/stack-state';
 import type { StackOptions } from '../stack/stack';
 import { createWorker } from '../worker';
 import { createS3Client } from '../providers/s3-client';
 import { syncEndpoints } from '../../workflows';
 import { DEMO_SOURCE_APP, DEMO_TARGET_APP, findOrCreateApp } from './demo-apps';
+import { chooseDemoPorts } from './demo-ports';
+import type { PortProbe } from './demo-ports';
 import { seedEndpoints } from './seed-endpoints';
 
 // The AWS SDK's Node 22 notice is in the README; keep the demo's output to the demo.
@@ -67,12 +76,30 @@ function stackOptionsFromArgs(): Partial<StackOptions> {
   return o;
 }
 
+/** The machine as it is: which ports are free, who holds the others. */
+const machinePorts: PortProbe = {
+  async isFree(option, port) {
+    if (option !== 's3Port') return isPortFree(port);
+    const w = weedPortsFor(port);
+    const all = [w.s3, w.master, w.volume, w.filer].flatMap((p) => [p, p + 10_000]);
+    return (await Promise.all(all.map((p) => isPortFree(p)))).every(Boolean);
+  },
+  async freePort(option) {
+    return option === 's3Port' ? (await freeWeedPorts()).s3 : freePort();
+  },
+  holder: describeHolder,
+  isAlive,
+};
+
 /** The emulator's own count of the target's endpoints (its admin API; the local stack only). */
 async function targetEndpointCount(applicationId: string): Promise<number | undefined> {
   const base = process.env.AWS_ENDPOINT_URL_PINPOINT;
   if (!base) return undefined;
   try {
-    const res = await fetch(`${base.replace(/\/+$/, '')}/_emulator/counts`, { signal: AbortSignal.timeout(3_000) });
+    const res = await fetch(`${base.replace(/\/+$/, '')}/_emulator/counts`, {
+      headers: adminHeaders(process.env[ADMIN_TOKEN_ENV] ?? ''),
+      signal: AbortSignal.timeout(3_000),
+    });
     const counts = (await res.json()) as { byApp?: Record<string, { endpoints?: number }> };
     return counts.byApp?.[applicationId]?.endpoints;
   } catch {
@@ -91,7 +118,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   say('1/4 local stack');
-  const stack = await stackUp(stackOptionsFromArgs(), (line) => say(`    ${line}`));
+  const ports = await chooseDemoPorts(stackOptionsFromArgs(), readState(), DEFAULT_STACK_OPTIONS, machinePorts);
+  for (const note of ports.notes) say(`    ${note}`);
+  const stack = await stackUp(ports.options, (line) => say(`    ${line}`));
   // This process talks to the stack it just brought up (variables already set by the user win, as in config.ts).
   for (const [k, v] of Object.entries(stack.env)) process.env[k] ??= v;
   const aws = awsSettings();

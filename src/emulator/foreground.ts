@@ -4,7 +4,10 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { awsSettings } from '../config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { awsSettings, stateDir } from '../config';
+import { ADMIN_TOKEN_ENV, newAdminToken } from './admin-guard';
 import { startEmulator } from './index';
 import type { EmulatorOptions, Pace } from './options';
 import { DEFAULTS } from './options';
@@ -18,6 +21,7 @@ export interface EmulatorCliOptions {
   maxConcurrentImports: number;
   maxImportJobBytes: number;
   exportPieceSize: number;
+  adminToken?: string;
 }
 
 function positiveInt(what: string, allowZero = false) {
@@ -27,6 +31,13 @@ function positiveInt(what: string, allowZero = false) {
       throw new InvalidArgumentError(`${what} must be a whole number${allowZero ? '' : ' from 1'}, got "${value}"`);
     }
     return n;
+  };
+}
+
+function nonEmpty(what: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${what} must not be empty`);
+    return value;
   };
 }
 
@@ -59,6 +70,11 @@ export function withEmulatorOptions(cmd: Command): Command {
       'endpoints per exported object',
       positiveInt('--export-piece-size'),
       DEFAULTS.exportPieceSize,
+    )
+    .option(
+      '--admin-token <token>',
+      `token the admin API (/_emulator/...) requires (default: ${ADMIN_TOKEN_ENV}; absent: a new one, written to a file)`,
+      nonEmpty('--admin-token'),
     );
 }
 
@@ -74,7 +90,18 @@ export function emulatorOptionsFrom(o: EmulatorCliOptions, env: NodeJS.ProcessEn
     maxConcurrentImports: o.maxConcurrentImports,
     maxImportJobBytes: o.maxImportJobBytes,
     exportPieceSize: o.exportPieceSize,
+    adminToken: o.adminToken ?? (env[ADMIN_TOKEN_ENV] || undefined),
   };
+}
+
+/** Writes a generated admin token where only this user reads it (the data folder, else the state folder). */
+function saveAdminToken(token: string, o: EmulatorCliOptions, port: number): string {
+  const dir = o.dataDir ?? stateDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, o.dataDir ? 'admin-token' : `emulator-${port}.admin-token`);
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return file;
 }
 
 /** Says which port is taken and how to pick another, instead of a bare EADDRINUSE. */
@@ -86,10 +113,18 @@ export class PortInUseError extends Error {
 }
 
 export async function runEmulatorForeground(o: EmulatorCliOptions): Promise<void> {
-  const emulator = await startEmulator(emulatorOptionsFrom(o)).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(o.host, o.port);
-    throw err;
-  });
+  const options = emulatorOptionsFrom(o);
+  const generated = options.adminToken === undefined;
+  const emulator = await startEmulator({ ...options, adminToken: options.adminToken ?? newAdminToken() }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(o.host, o.port);
+      throw err;
+    },
+  );
+  if (generated) {
+    const file = saveAdminToken(emulator.adminToken, o, emulator.port);
+    process.stdout.write(`admin API token (${ADMIN_TOKEN_ENV}) written to ${file}\n`);
+  }
   process.stdout.write(`listening on ${emulator.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

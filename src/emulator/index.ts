@@ -3,6 +3,7 @@
  * in docs/emulator.md) on 127.0.0.1, running import and export jobs over real S3.
  */
 import type { AddressInfo } from 'node:net';
+import { newAdminToken } from './admin-guard';
 import { EmulatorCore } from './core';
 import { initCounters } from './job-progress';
 import { JobEngine } from './job-engine';
@@ -10,6 +11,7 @@ import type { EmulatorOptions, RunningEmulator } from './options';
 import { makeS3Client } from './s3-io';
 import { createEmulatorServer } from './server';
 
+export { ADMIN_TOKEN_ENV, adminHeaders } from './admin-guard';
 export type { EmulatorOptions, EmulatorS3Options, Pace, RunningEmulator } from './options';
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
@@ -17,7 +19,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const core = new EmulatorCore(options, s3);
   const resumable = await core.load();
   const engine = new JobEngine(core);
-  const server = createEmulatorServer(core, engine);
+  const adminToken = options.adminToken ?? newAdminToken();
+  const server = createEmulatorServer(core, engine, adminToken);
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -46,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   return {
     url: `http://${host}:${port}`,
     port,
+    adminToken,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

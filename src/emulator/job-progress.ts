@@ -11,7 +11,8 @@ export function initCounters(job: JobState, totalPieces: number): void {
   r.FailedPieces = 0;
   r.TotalProcessed = 0;
   r.TotalFailures = 0;
-  r.Failures = [];
+  // The service leaves Failures out of a job's response until there is one (addFailure creates the list).
+  delete r.Failures;
 }
 
 /** Adds a failure string if fewer than 100 are kept. */

@@ -27,11 +27,15 @@ export interface EmulatorOptions {
   /** Region and account in ARNs. Defaults us-east-1 / 123456789012. */
   region?: string;
   accountId?: string;
+  /** The token the admin API (/_emulator/...) requires as `Authorization: Bearer <token>`; a random one when absent. */
+  adminToken?: string;
 }
 
 export interface RunningEmulator {
   url: string;
   port: number;
+  /** The admin API's token (the one given, or the one generated). */
+  adminToken: string;
   close(): Promise<void>;
 }
 

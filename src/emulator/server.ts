@@ -1,10 +1,12 @@
 /**
  * The HTTP front door: SigV4 presence check (as the service's gateway does it), routing, fault
- * injection, and the restJson1 error envelope. Admin routes (/_emulator/...) skip auth and faults.
+ * injection, and the restJson1 error envelope. Admin routes (/_emulator/...) skip SigV4 and faults but need the
+ * admin token, a loopback Host and no Origin (admin-guard.ts).
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adminRefusal } from './admin-guard';
 import type { EmulatorCore } from './core';
 import { ServiceError } from './errors';
 import { requestFault } from './faults';
@@ -67,7 +69,7 @@ function send(res: ServerResponse, result: RouteResult, requestId: string): void
   else sendJson(res, result.status, result.body, requestId);
 }
 
-export function createEmulatorServer(core: EmulatorCore, engine: JobEngine): http.Server {
+export function createEmulatorServer(core: EmulatorCore, engine: JobEngine, adminToken: string): http.Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = newRequestId();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -76,6 +78,13 @@ export function createEmulatorServer(core: EmulatorCore, engine: JobEngine): htt
     const body = (): Promise<Record<string, unknown>> => (bodyPromise ??= readBody(req).then(parseJsonObject));
     try {
       if (url.pathname.startsWith('/_emulator/')) {
+        const refusal = adminRefusal(req.headers, adminToken);
+        if (refusal) {
+          req.resume();
+          const type = refusal.status === 401 ? 'UnauthorizedException' : 'ForbiddenException';
+          sendGatewayError(res, refusal.status, type, refusal.message, requestId);
+          return;
+        }
         const m = adminRouter.match(method, url.pathname);
         if (m.kind !== 'route') throw new ServiceError('NotFoundException', `no admin route ${method} ${url.pathname}`);
         send(

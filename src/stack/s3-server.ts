@@ -1,11 +1,20 @@
 /**
  * SeaweedFS (`weed server -s3`) as the local S3: every port explicit and bound to 127.0.0.1,
  * telemetry off, the Iceberg and Lance side servers off. gRPC ports are port + 10000.
+ * It runs with one identity (LOCAL_S3_CREDENTIALS, an S3 config file given with -s3.config): without one, SeaweedFS
+ * refuses chunk-signed uploads (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, the AWS SDKs' default over http).
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createS3Client } from '../providers/s3-client';
 import { isPortFree } from './ports';
 import { GaveUp, spawnLogged, waitUntil } from './processes';
@@ -39,6 +48,30 @@ export function weedPortsFor(s3Port: number): WeedPorts {
   return { s3: s3Port, master: s3Port + 1000, volume: s3Port + 1, filer: s3Port + 2 };
 }
 
+/**
+ * The local S3's one identity, allowed everything. The same keys go to stack.env (AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY), the emulator and the test harness: dummy values for a server bound to 127.0.0.1.
+ */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/** The S3 config SeaweedFS reads with -s3.config: the identity and what it may do. */
+export function s3IdentityConfig(): object {
+  return {
+    identities: [
+      {
+        name: 'audienceflow',
+        credentials: [{ accessKey: LOCAL_S3_CREDENTIALS.accessKeyId, secretKey: LOCAL_S3_CREDENTIALS.secretAccessKey }],
+        actions: ['Admin', 'Read', 'List', 'Tagging', 'Write'],
+      },
+    ],
+  };
+}
+
+/** The S3 config file of a server whose data lives in `dataDir` (written by startWeed). */
+export function s3ConfigFile(dataDir: string): string {
+  return path.join(dataDir, 's3-identity.json');
+}
+
 export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
   return [
     'server',
@@ -56,6 +89,9 @@ export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
     `-filer.port=${ports.filer}`,
     '-s3',
     `-s3.port=${ports.s3}`,
+    `-s3.config=${s3ConfigFile(dataDir)}`,
+    // An admin identity would create a missing bucket on upload; S3 answers NoSuchBucket, and so must the local one.
+    '-s3.autoCreateBucket=false',
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
   ];
@@ -71,9 +107,18 @@ export function s3Endpoint(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
+/** Healthy: a signed ListBuckets with the local identity succeeds (the filer is up and the identity loaded). */
 export async function s3Healthy(endpoint: string): Promise<boolean> {
-  const res = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(2_000) });
-  return res.status === 200;
+  const client = localS3Client(endpoint, 'us-east-1', {
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 2_000 },
+  });
+  try {
+    await client.send(new ListBucketsCommand({}));
+    return true;
+  } finally {
+    client.destroy();
+  }
 }
 
 export interface StartedWeed {
@@ -91,6 +136,7 @@ export async function startWeed(opts: {
   onSpawn?: (pid: number | undefined) => void;
 }): Promise<StartedWeed> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  fs.writeFileSync(s3ConfigFile(opts.dataDir), JSON.stringify(s3IdentityConfig(), null, 2), { mode: 0o600 });
   const child = spawnLogged(opts.binary, weedArgs(opts.dataDir, opts.ports), {
     logFile: opts.logFile,
     detached: opts.detached,
@@ -112,10 +158,14 @@ export async function startWeed(opts: {
 }
 
 /** A client for the local S3 server: the activities' own client (createS3Client) with the local endpoint and keys. */
-export function localS3Client(endpoint: string, region = 'us-east-1'): S3Client {
+export function localS3Client(
+  endpoint: string,
+  region = 'us-east-1',
+  overrides: Partial<S3ClientConfig> = {},
+): S3Client {
   return createS3Client(
     { region, s3ForcePathStyle: true },
-    { endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    { endpoint, credentials: { ...LOCAL_S3_CREDENTIALS }, ...overrides },
   );
 }
 

@@ -1,14 +1,17 @@
 /**
- * `npm run setup`: finds or installs the Temporal CLI and SeaweedFS (see tools.ts).
+ * `npm run setup`: finds or installs the Temporal CLI and SeaweedFS (see tools.ts), what the stack and the demo run.
+ * The AWS CLI, which only the tests use, is provisioned by the tests' global setup.
  * Exit code 0 when Temporal and an S3 server are usable, 1 otherwise (with the reason).
  */
 import { ensureTool, TOOLS } from './tools';
 import type { ToolName } from './tools';
 
+const STACK_TOOLS: ToolName[] = ['temporal', 'weed'];
+
 function main(): number {
   const log = (line: string): void => console.log(line);
   let ok = true;
-  for (const name of Object.keys(TOOLS) as ToolName[]) {
+  for (const name of STACK_TOOLS) {
     const r = ensureTool(name, log);
     if (r.path) {
       console.log(`${name.padEnd(9)} ${r.installed ? 'installed' : 'found    '} ${r.path} (${r.version ?? '?'})`);

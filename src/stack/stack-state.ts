@@ -19,6 +19,8 @@ export interface StackState {
   parts: Partial<Record<PartName, PartRecord>>;
   uiPort?: number;
   bucket?: string;
+  /** The emulator's admin API token (kept so an adopted emulator's token is written to stack.env again). */
+  emulatorAdminToken?: string;
 }
 
 export function stateFile(): string {
@@ -33,10 +35,10 @@ export function readState(): StackState {
   }
 }
 
-/** Atomic write: a crash never leaves half a state file. */
+/** Atomic write: a crash never leaves half a state file. Readable by this user only (it holds a token). */
 export function writeState(state: StackState): void {
   fs.mkdirSync(stateDir(), { recursive: true });
   const tmp = `${stateFile()}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
   fs.renameSync(tmp, stateFile());
 }

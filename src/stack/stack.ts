@@ -2,14 +2,25 @@
  * The local stack: the Temporal dev server, a SeaweedFS S3 server and the Pinpoint emulator,
  * as background processes whose pids, logs and data live in the state folder (.audienceflow/).
  * `stackUp` is idempotent (a running, healthy part is left alone), `stackDown` stops exactly
- * the recorded pids.
+ * the recorded pids. The ports a part was started on are recorded (stack.json) and reused by every later `up` that
+ * adopts or restarts it (resolveStackOptions); every port `up` writes to stack.env is one it checked.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
+import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
+import { describeHolder } from './port-holder';
 import { isListening, isPortFree } from './ports';
 import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
-import { ensureBucket, localS3Client, s3Endpoint, s3Healthy, startWeed, weedPortsFor } from './s3-server';
+import {
+  ensureBucket,
+  LOCAL_S3_CREDENTIALS,
+  localS3Client,
+  s3Endpoint,
+  s3Healthy,
+  startWeed,
+  weedPortsFor,
+} from './s3-server';
 import { readState, writeState } from './stack-state';
 import type { PartName, PartRecord, StackState } from './stack-state';
 import { startTemporalDev, temporalHealthy } from './temporal-server';
@@ -71,12 +82,73 @@ async function healthy(part: PartName, port: number): Promise<boolean> {
   }
 }
 
-async function assertPortsFree(ports: Array<[number, string]>): Promise<void> {
-  for (const [port, what] of ports) {
+/** Input the user must fix (a busy port, a flag that contradicts a running part): exit 2 in the CLI. */
+export class StackInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackInputError';
+  }
+}
+
+const PORT_FLAG = {
+  temporalPort: '--temporal-port',
+  uiPort: '--ui-port',
+  s3Port: '--s3-port',
+  emulatorPort: '--emulator-port',
+} as const;
+type PortOption = keyof typeof PORT_FLAG;
+
+interface NeededPort {
+  port: number;
+  what: string;
+  flag: string;
+}
+
+async function assertPortsFree(ports: NeededPort[]): Promise<void> {
+  for (const { port, what, flag } of ports) {
     if (!(await isPortFree(port))) {
-      throw new Error(`port ${port} (${what}) is in use by another process: stop that process or choose another port`);
+      throw new StackInputError(
+        `port ${port} (${what}, ${flag}) is in use${describeHolder(port) || ' by another process'}. ` +
+          `Fix: pass ${flag} with a free port, or stop that process`,
+      );
     }
   }
+}
+
+function isRunning(rec: PartRecord | undefined): rec is PartRecord {
+  return rec !== undefined && isAlive(rec.pid);
+}
+
+/**
+ * The options `up` acts on. A running part keeps the ports it was started on (a flag that names another port is an
+ * error, not a silent move); a stopped part that was recorded restarts on its recorded ports unless a flag says
+ * otherwise; anything else takes the flag, else the default.
+ */
+export function resolveStackOptions(given: Partial<StackOptions>, state: StackState): StackOptions {
+  const d = DEFAULT_STACK_OPTIONS;
+  const pick = (option: PortOption, part: PartName, recorded: number | undefined): number => {
+    const flag = given[option];
+    const rec = state.parts[part];
+    if (isRunning(rec) && recorded !== undefined) {
+      if (flag !== undefined && flag !== recorded) {
+        throw new StackInputError(
+          `${PORT_FLAG[option]} ${flag}: the ${LABEL[part]} already runs with port ${recorded} (pid ${rec.pid}). ` +
+            `Fix: leave out ${PORT_FLAG[option]} to keep it, or run \`audienceflow stack down\` first to move it`,
+        );
+      }
+      return recorded;
+    }
+    return flag ?? recorded ?? d[option];
+  };
+  return {
+    temporalPort: pick('temporalPort', 'temporal', state.parts.temporal?.port),
+    uiPort: pick('uiPort', 'temporal', state.uiPort),
+    s3Port: pick('s3Port', 's3', state.parts.s3?.port),
+    emulatorPort: pick('emulatorPort', 'emulator', state.parts.emulator?.port),
+    bucket: given.bucket ?? state.bucket ?? d.bucket,
+    pace: given.pace ?? d.pace,
+    namespace: given.namespace ?? d.namespace,
+  };
 }
 
 function logFileFor(part: PartName): string {
@@ -100,24 +172,26 @@ async function adoptRunning(part: PartName, rec: PartRecord | undefined, log: (l
 
 /** Every port of every part that is not running yet is checked before anything starts. */
 async function preflightPorts(o: StackOptions, state: StackState): Promise<void> {
-  const running = (part: PartName): boolean => {
-    const rec = state.parts[part];
-    return rec !== undefined && isAlive(rec.pid);
-  };
-  const ports: Array<[number, string]> = [];
-  if (!running('temporal')) {
-    ports.push([o.temporalPort, 'Temporal gRPC, --temporal-port'], [o.uiPort, 'Temporal Web UI, --ui-port']);
+  const ports: NeededPort[] = [];
+  if (!isRunning(state.parts.temporal)) {
+    ports.push(
+      { port: o.temporalPort, what: 'Temporal gRPC', flag: PORT_FLAG.temporalPort },
+      { port: o.uiPort, what: 'Temporal Web UI', flag: PORT_FLAG.uiPort },
+    );
   }
-  if (!running('s3')) {
+  if (!isRunning(state.parts.s3)) {
     const w = weedPortsFor(o.s3Port);
     for (const p of [w.s3, w.master, w.volume, w.filer]) {
+      const derived = p === o.s3Port ? 'SeaweedFS S3' : `SeaweedFS, derived from S3 port ${o.s3Port}`;
       ports.push(
-        [p, `SeaweedFS, derived from --s3-port ${o.s3Port}`],
-        [p + 10_000, `SeaweedFS gRPC, derived from --s3-port ${o.s3Port}`],
+        { port: p, what: derived, flag: PORT_FLAG.s3Port },
+        { port: p + 10_000, what: `SeaweedFS gRPC, derived from S3 port ${o.s3Port}`, flag: PORT_FLAG.s3Port },
       );
     }
   }
-  if (!running('emulator')) ports.push([o.emulatorPort, 'Pinpoint emulator, --emulator-port']);
+  if (!isRunning(state.parts.emulator)) {
+    ports.push({ port: o.emulatorPort, what: 'Pinpoint emulator', flag: PORT_FLAG.emulatorPort });
+  }
   await assertPortsFree(ports);
 }
 
@@ -179,6 +253,7 @@ async function upS3(o: StackOptions, state: StackState, log: (l: string) => void
 
 async function upEmulator(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
   if (await adoptRunning('emulator', state.parts.emulator, log)) return;
+  const adminToken = newAdminToken();
   const logFile = logFileFor('emulator');
   const child = spawnLogged(
     process.execPath,
@@ -201,14 +276,16 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
       detached: true,
       env: {
         ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
         AWS_REGION: 'us-east-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        [ADMIN_TOKEN_ENV]: adminToken,
       },
     },
   );
   state.parts.emulator = record(child.pid, o.emulatorPort, [o.emulatorPort], logFile);
+  state.emulatorAdminToken = adminToken;
   writeState(state);
   await waitUntil(
     async () => {
@@ -221,20 +298,21 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
   log(`${LABEL.emulator.padEnd(20)} started on ${partAddress('emulator', o.emulatorPort)} (pid ${child.pid ?? '?'})`);
 }
 
-export function stackEnv(o: StackOptions): Record<string, string> {
+export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: `127.0.0.1:${o.temporalPort}`,
     TEMPORAL_NAMESPACE: o.namespace,
     AWS_ENDPOINT_URL_S3: s3Endpoint(o.s3Port),
     AWS_ENDPOINT_URL_PINPOINT: partAddress('emulator', o.emulatorPort),
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${o.uiPort}`,
     AUDIENCEFLOW_BUCKET: o.bucket,
     /** Default --s3 of export, import staging and sync: every run writes under <this><workflowId>/<runId>/. */
     AUDIENCEFLOW_S3_URL: `s3://${o.bucket}/audienceflow/`,
     AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
+    [ADMIN_TOKEN_ENV]: emulatorAdminToken,
   };
 }
 
@@ -261,14 +339,14 @@ export async function stackUp(
   options: Partial<StackOptions> = {},
   log: (line: string) => void = () => undefined,
 ): Promise<StackUpResult> {
-  const o = { ...DEFAULT_STACK_OPTIONS, ...options };
   fs.mkdirSync(stateDir(), { recursive: true });
   const state = readState();
+  const o = resolveStackOptions(options, state);
   await preflightPorts(o, state);
   // The S3 server first: the emulator needs it. Temporal starts alongside.
   await Promise.all([upTemporal(o, state, log), upS3(o, state, log)]);
   await upEmulator(o, state, log);
-  const env = stackEnv({ ...o, uiPort: state.uiPort ?? o.uiPort });
+  const env = stackEnv(o, state.emulatorAdminToken ?? '');
   const envFile = writeEnvFile(env);
   return { envFile, env, uiUrl: env.AUDIENCEFLOW_UI_URL ?? '' };
 }

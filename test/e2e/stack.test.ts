@@ -7,11 +7,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnvFile } from '../../src/config';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../../src/emulator/admin-guard';
 import { freePort } from '../../src/stack/ports';
 import { freeWeedPorts } from '../harness';
 import { isAlive } from '../../src/stack/processes';
 import type { StackState } from '../../src/stack/stack-state';
-import { runCli } from './cli-support';
+import { runCli, waitFor } from './cli-support';
+
+async function adminStatus(port: number, token: string | undefined): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/_emulator/counts`, {
+    headers: token ? adminHeaders(token) : {},
+  });
+  return res.status;
+}
 
 describe('audienceflow stack', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af-stack-'));
@@ -65,6 +73,9 @@ describe('audienceflow stack', () => {
       AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
       AWS_ENDPOINT_URL_PINPOINT: `http://127.0.0.1:${ports.emulator}`,
     });
+    // The emulator's admin API takes the token `up` wrote to stack.env, and nothing else.
+    expect(await adminStatus(ports.emulator, stackEnv[ADMIN_TOKEN_ENV])).toBe(200);
+    expect(await adminStatus(ports.emulator, undefined)).toBe(401);
 
     const status = await runCli(['stack', 'status', '--json'], env);
     expect(status.code).toBe(0);
@@ -91,6 +102,39 @@ describe('audienceflow stack', () => {
     const state2 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
     expect(Object.values(state2.parts).map((p) => p.pid)).toEqual(pids);
 
+    // The emulator dies; `up` without the port flags restarts it on its recorded port and keeps the others' ports.
+    const emulatorPid = state2.parts.emulator!.pid;
+    process.kill(emulatorPid, 'SIGKILL');
+    await waitFor('the emulator to exit', () => (isAlive(emulatorPid) ? undefined : true));
+    const revived = await runCli(['stack', 'up', '--pace', 'instant'], env, 120_000);
+    expect(revived.stderr).toBe('');
+    expect(revived.code).toBe(0);
+    expect(revived.stdout.match(/already running/g)).toHaveLength(2);
+    expect(revived.stdout).toContain(`Pinpoint emulator    started on http://127.0.0.1:${ports.emulator}`);
+    expect(revived.stdout).toContain(`Temporal UI: http://127.0.0.1:${ports.ui}`);
+    const state3 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
+    expect(state3.parts.emulator?.port).toBe(ports.emulator);
+    pids = Object.values(state3.parts).map((p) => p.pid);
+    const revivedEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
+    expect(revivedEnv).toMatchObject({
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
+      AWS_ENDPOINT_URL_PINPOINT: `http://127.0.0.1:${ports.emulator}`,
+      AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${ports.ui}`,
+    });
+    expect((await runCli(['status', 'stack-smoke', '--json'], env)).stdout).toContain('RUNNING');
+    expect(await adminStatus(ports.emulator, revivedEnv[ADMIN_TOKEN_ENV])).toBe(200);
+
+    // A flag that contradicts a running part is bad input, and stack.env keeps the ports that were checked.
+    const other = await freePort();
+    const moved = await runCli(['stack', 'up', '--temporal-port', String(other)], env, 60_000);
+    expect(moved.code).toBe(2);
+    expect(moved.stderr).toContain(
+      `--temporal-port ${other}: the Temporal dev server already runs with port ${ports.temporal}`,
+    );
+    expect(moved.stderr).toContain('stack down');
+    expect(parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'))).toEqual(revivedEnv);
+
     const down = await runCli(['stack', 'down'], env, 60_000);
     expect(down.code).toBe(0);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
@@ -109,8 +153,11 @@ describe('audienceflow stack', () => {
         ['stack', 'up', '--temporal-port', String(busy), '--ui-port', String(await freePort())],
         { ...env, AUDIENCEFLOW_HOME: busyHome },
       );
-      expect(res.code).not.toBe(0);
-      expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use`);
+      expect(res.code).toBe(2);
+      // What holds it (this test process) and the flag that avoids it.
+      expect(res.stderr).toContain(`port ${busy} (Temporal gRPC, --temporal-port) is in use by pid ${process.pid} (`);
+      expect(res.stderr).toContain('Fix: pass --temporal-port with a free port');
+      expect(res.stderr).not.toContain('internal error');
       // Checked before anything starts: nothing was launched, nothing to clean up.
       expect(fs.existsSync(path.join(busyHome, 'stack.json'))).toBe(false);
     } finally {

@@ -1,3 +1,4 @@
+import { LOCAL_S3_CREDENTIALS } from '../../src/stack/s3-server';
 import type { S3Harness } from './s3';
 import { say } from './cleanup';
 
@@ -12,6 +13,8 @@ export interface HarnessEmulatorOptions {
 export interface HarnessEmulator {
   url: string;
   port: number;
+  /** The admin API's token (the emulator generates one): send it with adminHeaders(). */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export async function startEmulator(s3: S3Harness, opts: HarnessEmulatorOptions 
       endpoint: s3.endpoint,
       region: s3.region,
       forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: { ...LOCAL_S3_CREDENTIALS },
     },
     pace: opts.pace ?? 'instant',
     ...opts,

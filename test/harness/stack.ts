@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { LOCAL_S3_CREDENTIALS } from '../../src/stack/s3-server';
 import { startEmulator } from './emulator';
 import type { HarnessEmulator, HarnessEmulatorOptions } from './emulator';
 import { startS3 } from './s3';
@@ -50,8 +51,8 @@ export async function startStack(opts: { emulator?: HarnessEmulatorOptions } = {
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_PINPOINT: emulator.url,
     AWS_REGION: s3.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     // A developer's running local stack must not leak into tests.
     AUDIENCEFLOW_NO_STACK_ENV: '1',
   };

@@ -48,7 +48,7 @@ afterAll(async () => {
   await s3?.stop();
 });
 beforeEach(async () => {
-  await admin(emu.url, 'POST', 'reset');
+  await admin(emu, 'POST', 'reset');
 });
 
 async function newApp(name = 'app'): Promise<string> {
@@ -340,7 +340,7 @@ describe('endpoints', () => {
       404,
       /user bob/,
     );
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(0);
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(0);
   });
 
   it('refuses a payload over 7 MB with PayloadTooLargeException', async () => {
@@ -463,16 +463,16 @@ describe('wire behaviour', () => {
   });
 
   it('injects throttling, 5xx, lost responses and latency through the admin API', async () => {
-    await admin(emu.url, 'POST', 'faults', { throttleNext: 1 });
+    await admin(emu, 'POST', 'faults', { throttleNext: 1 });
     await expectError(once.send(new GetAppsCommand({})), TooManyRequestsException, 429, 'Too many requests');
-    await admin(emu.url, 'POST', 'faults', { errorNext: 1 });
+    await admin(emu, 'POST', 'faults', { errorNext: 1 });
     await expectError(once.send(new GetAppsCommand({})), InternalServerErrorException, 500, 'Internal server error');
     // The SDK retries 429 and 500 by itself: two faults, three attempts, success.
-    await admin(emu.url, 'POST', 'faults', { throttleNext: 1, errorNext: 1 });
+    await admin(emu, 'POST', 'faults', { throttleNext: 1, errorNext: 1 });
     const out = await pp.send(new GetAppsCommand({}));
     expect(out.$metadata.attempts).toBe(3);
     // A lost response: the app is created, the caller sees a 500.
-    await admin(emu.url, 'POST', 'faults', { errorAfterCommitNext: 1, operations: ['CreateApp'] });
+    await admin(emu, 'POST', 'faults', { errorAfterCommitNext: 1, operations: ['CreateApp'] });
     await pp.send(new GetAppsCommand({}));
     await expectError(
       once.send(new CreateAppCommand({ CreateApplicationRequest: { Name: 'lost' } })),
@@ -480,14 +480,14 @@ describe('wire behaviour', () => {
       500,
       'Internal server error',
     );
-    expect((await counts(emu.url)).apps).toBe(1);
-    await admin(emu.url, 'DELETE', 'faults');
-    await admin(emu.url, 'POST', 'faults', { latencyMs: 300 });
+    expect((await counts(emu)).apps).toBe(1);
+    await admin(emu, 'DELETE', 'faults');
+    await admin(emu, 'POST', 'faults', { latencyMs: 300 });
     const t0 = Date.now();
     await pp.send(new GetAppsCommand({}));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    await admin(emu.url, 'DELETE', 'faults');
-    await expect(admin(emu.url, 'POST', 'faults', { throttleRate: 2 })).rejects.toThrow(/throttleRate/);
-    await expect(admin(emu.url, 'POST', 'faults', { bogus: 1 })).rejects.toThrow(/400/);
+    await admin(emu, 'DELETE', 'faults');
+    await expect(admin(emu, 'POST', 'faults', { throttleRate: 2 })).rejects.toThrow(/throttleRate/);
+    await expect(admin(emu, 'POST', 'faults', { bogus: 1 })).rejects.toThrow(/400/);
   });
 });

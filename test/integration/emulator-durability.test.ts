@@ -87,7 +87,7 @@ it('keeps apps, endpoints, segments and jobs across a restart', async () => {
       )
     ).ImportJobResponse!.Id!,
   );
-  const before = await counts(emu.url);
+  const before = await counts(emu);
   const endpointBefore = (await pp.send(new GetEndpointCommand({ ApplicationId: appId, EndpointId: 'keep' })))
     .EndpointResponse;
   pp.destroy();
@@ -96,7 +96,7 @@ it('keeps apps, endpoints, segments and jobs across a restart', async () => {
   emu = await emulatorOn(s3, { dataDir });
   pp = pinpoint(emu.url);
   try {
-    expect(await counts(emu.url)).toEqual(before);
+    expect(await counts(emu)).toEqual(before);
     expect((await pp.send(new GetAppCommand({ ApplicationId: appId }))).ApplicationResponse!.Name).toBe('durable');
     expect(
       (await pp.send(new GetEndpointCommand({ ApplicationId: appId, EndpointId: 'keep' }))).EndpointResponse,
@@ -140,7 +140,7 @@ it('resumes a job that was running when the emulator stopped', async () => {
   const appId = (await pp.send(new CreateAppCommand({ CreateApplicationRequest: { Name: 'resume' } })))
     .ApplicationResponse!.Id!;
   await put(s3, bucket, 'r/a.csv', 'ChannelType,Address\nSMS,+1\nSMS,+2\nFAX,+3\n');
-  await admin(emu.url, 'POST', 'faults', { stallNextJobs: 1 });
+  await admin(emu, 'POST', 'faults', { stallNextJobs: 1 });
   const jobId = (
     await pp.send(
       new CreateImportJobCommand({
@@ -157,7 +157,7 @@ it('resumes a job that was running when the emulator stopped', async () => {
   }
   // Stalled mid-job: nothing imported yet when the emulator stops.
   expect(status).toBe('PROCESSING');
-  expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(0);
+  expect((await counts(emu)).byApp[appId]!.endpoints).toBe(0);
   pp.destroy();
   await emu.close();
 
@@ -166,7 +166,7 @@ it('resumes a job that was running when the emulator stopped', async () => {
   try {
     const done = await waitImport(pp, appId, jobId);
     expect(done).toMatchObject({ JobStatus: 'COMPLETED', TotalProcessed: 2, TotalFailures: 1, CompletedPieces: 1 });
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(2);
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(2);
   } finally {
     pp.destroy();
     await emu.close();

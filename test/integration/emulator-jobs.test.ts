@@ -195,7 +195,7 @@ describe('record failures', () => {
     expect(job.TotalFailures).toBe(160 - good);
     expect(job.Failures).toHaveLength(100);
     job.Failures!.forEach((f, i) => expect(f.startsWith(expected[i]!)).toBe(true));
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(good);
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(good);
   });
 
   it('a second job of the same file updates rows with an Id, and adds new endpoints for rows without one', async () => {
@@ -203,13 +203,13 @@ describe('record failures', () => {
     await put(s3, bucket, 'rerun/ids.csv', 'Id,ChannelType,Address\nr1,SMS,+1\nr2,SMS,+2\n');
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/ids.csv` }));
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/ids.csv` }));
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(2); // same ids: updated, not duplicated
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(2); // same ids: updated, not duplicated
 
     await put(s3, bucket, 'rerun/a.csv', 'ChannelType,Address\nSMS,+1\nSMS,+2\n');
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/a.csv` }));
     await waitImport(pp, appId, await importJob(appId, { Format: 'CSV', S3Url: `s3://${bucket}/rerun/a.csv` }));
     // No Id: the id derives from job, file and line, so each job adds endpoints of its own.
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(6);
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(6);
   });
 });
 
@@ -242,7 +242,7 @@ describe('failed jobs', () => {
         'Demographic.*, Attributes.<name>, Metrics.<name> or User.UserAttributes.<name>',
     ]);
 
-    await admin(emu.url, 'POST', 'faults', { denyRoleArns: ['arn:aws:iam::123456789012:role/nope'] });
+    await admin(emu, 'POST', 'faults', { denyRoleArns: ['arn:aws:iam::123456789012:role/nope'] });
     const role = await waitImport(
       pp,
       appId,
@@ -256,7 +256,7 @@ describe('failed jobs', () => {
     expect(role.Failures).toEqual([
       `s3://${bucket}/hdr/ok.csv: could not assume role arn:aws:iam::123456789012:role/nope to read the files (AccessDenied)`,
     ]);
-    await admin(emu.url, 'POST', 'faults', { failNextJobs: 1, jobKind: 'EXPORT' });
+    await admin(emu, 'POST', 'faults', { failNextJobs: 1, jobKind: 'EXPORT' });
     const injected = await exportJob(appId, 'inj/');
     expect(injected.JobStatus).toBe('FAILED');
     expect(injected.Failures).toEqual(['the job failed: injected by the emulator (failNextJobs fault)']);
@@ -271,7 +271,7 @@ describe('failed jobs', () => {
     expect(nb.Failures![0]).toMatch(
       /^s3:\/\/no-such-bucket-af\/out\/[0-9a-f]{32}\/part-00000\.json\.gz: could not be written: (NoSuchBucket|AccessDenied)/,
     );
-    await admin(emu.url, 'DELETE', 'faults');
+    await admin(emu, 'DELETE', 'faults');
   });
 
   it('refuses bad job requests before creating anything', async () => {
@@ -347,7 +347,7 @@ describe('failed jobs', () => {
       404,
       /export job nope/,
     );
-    expect((await counts(emu.url)).byApp[appId]!.jobs.total).toBe(0);
+    expect((await counts(emu)).byApp[appId]!.jobs.total).toBe(0);
   });
 });
 
@@ -446,7 +446,7 @@ describe('segments, listing and limits', () => {
       await importJob(appId, { S3Url: `s3://${bucket}/private/p.json`, DefineSegment: true, RegisterEndpoints: false }),
     );
     expect(j.JobStatus).toBe('COMPLETED');
-    expect((await counts(emu.url)).byApp[appId]!.endpoints).toBe(0);
+    expect((await counts(emu)).byApp[appId]!.endpoints).toBe(0);
     const seg = await exportJob(appId, 'private/out/', { SegmentId: j.Definition!.SegmentId! });
     expect(seg.TotalProcessed).toBe(1);
 
@@ -493,7 +493,7 @@ describe('segments, listing and limits', () => {
     );
     expect([p1, p2].map((p) => p.ExportJobsResponse!.Item![0]!.Id)).toEqual([e2.Id, e1.Id]);
     expect(p2.ExportJobsResponse!.NextToken).toBeUndefined();
-    expect((await counts(emu.url)).byApp[appId]!.jobs).toMatchObject({ import: 3, export: 2, total: 5 });
+    expect((await counts(emu)).byApp[appId]!.jobs).toMatchObject({ import: 3, export: 2, total: 5 });
   });
 
   it('queues imports beyond the concurrent limit in PENDING_JOB, enforces the size limit and moves through the statuses', async () => {
@@ -503,7 +503,7 @@ describe('segments, listing and limits', () => {
       const appId = await newApp(lp);
       await put(s3, bucket, 'lim/small.json', JSON.stringify({ ChannelType: 'SMS', Address: '+1' }));
       await put(s3, bucket, 'lim/big/x.json', JSON.stringify({ ChannelType: 'SMS', Address: 'x'.repeat(300) }));
-      await admin(limited.url, 'POST', 'faults', { stallNextJobs: 1 });
+      await admin(limited, 'POST', 'faults', { stallNextJobs: 1 });
       const first = await importJob(appId, { S3Url: `s3://${bucket}/lim/small.json` }, lp);
       const second = await importJob(appId, { S3Url: `s3://${bucket}/lim/small.json` }, lp);
       const seen: string[] = [];
@@ -520,7 +520,7 @@ describe('segments, listing and limits', () => {
       // The first job holds the only slot (stalled in PROCESSING); the second waits for it.
       expect(firstStatus).toBe('PROCESSING');
       expect(seen[seen.length - 1]).toBe('PENDING_JOB');
-      await admin(limited.url, 'POST', `jobs/${first}/release`);
+      await admin(limited, 'POST', `jobs/${first}/release`);
       const statuses: string[] = [];
       for (let i = 0; i < 200; i++) {
         const s = (await lp.send(new GetImportJobCommand({ ApplicationId: appId, JobId: second }))).ImportJobResponse!
@@ -553,10 +553,10 @@ describe('reset', () => {
   it('ends stalled and queued jobs of deleted apps and frees their import slots', async () => {
     const appId = await newApp();
     await put(s3, bucket, 'reset/a.json', JSON.stringify({ ChannelType: 'SMS', Address: '+1' }));
-    await admin(emu.url, 'POST', 'faults', { stallNextJobs: 3, jobKind: 'IMPORT' });
+    await admin(emu, 'POST', 'faults', { stallNextJobs: 3, jobKind: 'IMPORT' });
     for (let i = 0; i < 3; i++) await importJob(appId, { S3Url: `s3://${bucket}/reset/a.json` });
-    await admin(emu.url, 'POST', 'reset');
-    expect(await counts(emu.url)).toMatchObject({ apps: 0, endpoints: 0, importJobs: 0 });
+    await admin(emu, 'POST', 'reset');
+    expect(await counts(emu)).toMatchObject({ apps: 0, endpoints: 0, importJobs: 0 });
     // Both import slots are free again: a new job runs at once.
     const fresh = await newApp();
     const job = await waitImport(pp, fresh, await importJob(fresh, { S3Url: `s3://${bucket}/reset/a.json` }));

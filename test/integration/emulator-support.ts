@@ -4,7 +4,7 @@ import type { EndpointResponse, ExportJobResponse, ImportJobResponse } from '@aw
 import { GetImportJobCommand, GetExportJobCommand } from '@aws-sdk/client-pinpoint';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
-import { startEmulator } from '../../src/emulator';
+import { adminHeaders, startEmulator } from '../../src/emulator';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
 import type { S3Harness } from '../harness';
 
@@ -42,14 +42,20 @@ export interface AdminCounts {
   >;
 }
 
-export async function counts(url: string): Promise<AdminCounts> {
-  return admin<AdminCounts>(url, 'GET', 'counts');
+/** What an admin call needs of a running emulator. */
+export type AdminTarget = Pick<RunningEmulator, 'url' | 'adminToken'>;
+
+export async function counts(emu: AdminTarget): Promise<AdminCounts> {
+  return admin<AdminCounts>(emu, 'GET', 'counts');
 }
 
-export async function admin<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}/_emulator/${path}`, {
+export async function admin<T = unknown>(emu: AdminTarget, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${emu.url}/_emulator/${path}`, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: {
+      ...adminHeaders(emu.adminToken),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as T;

@@ -12,6 +12,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { adminHeaders } from '../../src/emulator/admin-guard';
 import { activityDepsFromEnv, createWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { ActivityDeps } from '../../activities';
 import { startStack, TEST_ROLE_ARN } from '../harness';
@@ -144,7 +145,10 @@ export function emulatorAdmin(env: PipelineEnv) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${env.stack.emulator.url}/_emulator/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...adminHeaders(env.stack.emulator.adminToken),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`emulator admin ${method} ${path}: ${res.status} ${await res.text()}`);

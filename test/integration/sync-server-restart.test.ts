@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SyncReport } from '../../src/contracts';
+import { adminHeaders } from '../../src/emulator/admin-guard';
 import { seedEndpoints } from '../../src/demo/seed-endpoints';
 import { freePort } from '../../src/stack/ports';
 import { startTemporalDev } from '../../src/stack/temporal-server';
@@ -103,7 +104,7 @@ test('a sync completes across a restart of the Temporal server', async () => {
     // The export job holds in PROCESSING until released: the restart happens while the sync waits for it.
     await fetch(`${emulator.url}/_emulator/faults`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminHeaders(emulator.adminToken) },
       body: JSON.stringify({ stallNextJobs: 1, jobKind: 'EXPORT' }),
     });
     const handle = await client.workflow.start(syncEndpoints, {
@@ -122,7 +123,10 @@ test('a sync completes across a restart of the Temporal server', async () => {
     const jobs = await deps.pinpoint.send(new GetExportJobsCommand({ ApplicationId: source }));
     const exportJobs = jobs.ExportJobsResponse?.Item ?? [];
     expect(exportJobs).toHaveLength(1);
-    await fetch(`${emulator.url}/_emulator/jobs/${exportJobs[0]!.Id}/release`, { method: 'POST' });
+    await fetch(`${emulator.url}/_emulator/jobs/${exportJobs[0]!.Id}/release`, {
+      method: 'POST',
+      headers: adminHeaders(emulator.adminToken),
+    });
 
     const report: SyncReport = await handle.result();
     const invalid = generated(SEEDED).filter((e) => e.Address === '').length;
@@ -133,7 +137,9 @@ test('a sync completes across a restart of the Temporal server', async () => {
       processed: SEEDED - invalid,
       failed: 0,
     });
-    const counts = (await (await fetch(`${emulator.url}/_emulator/counts`)).json()) as {
+    const counts = (await (
+      await fetch(`${emulator.url}/_emulator/counts`, { headers: adminHeaders(emulator.adminToken) })
+    ).json()) as {
       byApp: Record<string, { endpoints: number; jobs: { import: number; export: number } }>;
     };
     expect(counts.byApp[target]).toMatchObject({

@@ -41,6 +41,9 @@ describe('server command lines', () => {
         '-master.telemetry=false',
         '-s3.port.iceberg=0',
         '-s3.port.lance=0',
+        // The identity: without one SeaweedFS refuses chunk-signed uploads (the AWS SDKs' default over http).
+        '-s3.config=/data/s3-identity.json',
+        '-s3.autoCreateBucket=false',
       ]),
     );
   });
