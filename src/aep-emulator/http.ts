@@ -72,8 +72,23 @@ export function parseRange(
   return { start, end };
 }
 
+/** The body, or (fault) only its first `cutAfter` bytes and then a cut connection. */
+function endBody(res: ServerResponse, body: Uint8Array | undefined, cutAfter: number | undefined): void {
+  if (cutAfter === undefined || body === undefined) {
+    res.end(body);
+    return;
+  }
+  res.write(body.subarray(0, cutAfter), () => res.destroy());
+}
+
 /** Sends bytes as application/octet-stream: 200 whole, 206 with Content-Range, 416 when out of range. */
-export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, headOnly: boolean): void {
+export function sendBytes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bytes: Uint8Array,
+  headOnly: boolean,
+  cutAfter?: number,
+): void {
   const range = parseRange(req.headers.range, bytes.length);
   const common = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes' };
   if (range === 'unsatisfiable') {
@@ -83,7 +98,7 @@ export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint
   }
   if (!range) {
     res.writeHead(200, { ...common, 'content-length': bytes.length });
-    res.end(headOnly ? undefined : bytes);
+    endBody(res, headOnly ? undefined : bytes, cutAfter);
     return;
   }
   const part = bytes.subarray(range.start, range.end + 1);
@@ -92,7 +107,7 @@ export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint
     'content-length': part.length,
     'content-range': `bytes ${range.start}-${range.end}/${bytes.length}`,
   });
-  res.end(headOnly ? undefined : part);
+  endBody(res, headOnly ? undefined : part, cutAfter);
 }
 
 export function isImsError(err: unknown): err is ImsError {

@@ -21,8 +21,14 @@ import type { Answer, Route } from './routes/types';
 
 const platformRoutes: Route[] = [...catalogRoutes, ...exportJobRoutes, ...dataAccessRoutes];
 
-function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer, requestId: string): void {
-  if ('bytes' in answer) return sendBytes(req, res, answer.bytes, answer.head);
+function sendAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: Answer,
+  requestId: string,
+  cutAfter?: number,
+): void {
+  if ('bytes' in answer) return sendBytes(req, res, answer.bytes, answer.head, cutAfter);
   if (answer.body === undefined) return sendEmpty(res, answer.status);
   sendJson(res, answer.status, answer.body, { 'x-request-id': requestId, ...answer.headers });
 }
@@ -80,7 +86,7 @@ async function dispatch(
     res.destroy();
     return;
   }
-  sendAnswer(req, res, answer, requestId);
+  sendAnswer(req, res, answer, requestId, fault?.kind === 'cutBody' ? fault.bytes : undefined);
 }
 
 export function createAepServer(core: AepEmulatorCore): http.Server {

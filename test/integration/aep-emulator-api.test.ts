@@ -529,6 +529,19 @@ describe('Data Access', () => {
     const noToken = await fetch(href, { headers: { ...platformHeaders(token), authorization: '' } });
     expect(noToken.status).toBe(401);
   });
+
+  test('fault cutBody: headers and the first bytes of a file, then a cut connection', async () => {
+    const batchId = await finishedBatch();
+    const files = await call('GET', `${EXPORT}/batches/${batchId}/files`);
+    const listing = await call('GET', `${EXPORT}/files/${files.json.data[0].dataSetFileId}`);
+    await admin(emu.url, 'POST', 'faults', {
+      rules: [{ operation: 'dataAccess.getFile', kind: 'cutBody', bytes: 50 }],
+    });
+    const res = await fetch(listing.json.data[0]._links.self.href, { headers: platformHeaders(token) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(listing.json.data[0].length);
+    await expect(res.arrayBuffer()).rejects.toThrow();
+  });
 });
 
 describe('faults', () => {
