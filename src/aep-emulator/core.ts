@@ -20,6 +20,8 @@ export class AepEmulatorCore {
   deleteAnswer: DeleteAnswer;
   /** DELETE requests that reached a job (tests count them). */
   deleteCalls = 0;
+  /** File bytes sent by Data Access (tests check that a resumed download asks only for the rest). */
+  bytesServed = 0;
 
   constructor(readonly options: AepEmulatorOptions) {
     this.store = options.dataDir ? new DirFileStore(options.dataDir) : new MemoryFileStore();
@@ -59,5 +61,6 @@ export class AepEmulatorCore {
     this.runner.rebind(this.state);
     this.faults = noFaults();
     this.deleteCalls = 0;
+    this.bytesServed = 0;
   }
 }

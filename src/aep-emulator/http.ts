@@ -88,18 +88,18 @@ export function sendBytes(
   bytes: Uint8Array,
   headOnly: boolean,
   cutAfter?: number,
-): void {
+): number {
   const range = parseRange(req.headers.range, bytes.length);
   const common = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes' };
   if (range === 'unsatisfiable') {
     res.writeHead(416, { ...common, 'content-range': `bytes */${bytes.length}`, 'content-length': 0 });
     res.end();
-    return;
+    return 0;
   }
   if (!range) {
     res.writeHead(200, { ...common, 'content-length': bytes.length });
     endBody(res, headOnly ? undefined : bytes, cutAfter);
-    return;
+    return headOnly ? 0 : Math.min(bytes.length, cutAfter ?? Infinity);
   }
   const part = bytes.subarray(range.start, range.end + 1);
   res.writeHead(206, {
@@ -108,6 +108,7 @@ export function sendBytes(
     'content-range': `bytes ${range.start}-${range.end}/${bytes.length}`,
   });
   endBody(res, headOnly ? undefined : part, cutAfter);
+  return headOnly ? 0 : Math.min(part.length, cutAfter ?? Infinity);
 }
 
 export function isImsError(err: unknown): err is ImsError {

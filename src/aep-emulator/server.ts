@@ -22,13 +22,17 @@ import type { Answer, Route } from './routes/types';
 const platformRoutes: Route[] = [...catalogRoutes, ...exportJobRoutes, ...dataAccessRoutes];
 
 function sendAnswer(
+  core: AepEmulatorCore,
   req: IncomingMessage,
   res: ServerResponse,
   answer: Answer,
   requestId: string,
   cutAfter?: number,
 ): void {
-  if ('bytes' in answer) return sendBytes(req, res, answer.bytes, answer.head, cutAfter);
+  if ('bytes' in answer) {
+    core.bytesServed += sendBytes(req, res, answer.bytes, answer.head, cutAfter);
+    return;
+  }
   if (answer.body === undefined) return sendEmpty(res, answer.status);
   sendJson(res, answer.status, answer.body, { 'x-request-id': requestId, ...answer.headers });
 }
@@ -86,7 +90,7 @@ async function dispatch(
     res.destroy();
     return;
   }
-  sendAnswer(req, res, answer, requestId, fault?.kind === 'cutBody' ? fault.bytes : undefined);
+  sendAnswer(core, req, res, answer, requestId, fault?.kind === 'cutBody' ? fault.bytes : undefined);
 }
 
 export function createAepServer(core: AepEmulatorCore): http.Server {

@@ -306,7 +306,10 @@ describe('downloads', () => {
     const { entry, whole } = await oneEntry(aep);
     const dest = path.join(dir, 'resume.parquet');
     fs.writeFileSync(`${dest}.part`, whole.subarray(0, 123));
+    const before = ((await admin(emu.url, 'GET', 'counts')) as { bytesServed: number }).bytesServed;
     const result = await aep.dataAccess.download(entry, dest);
+    const after = ((await admin(emu.url, 'GET', 'counts')) as { bytesServed: number }).bytesServed;
+    expect(after - before).toBe(entry.length - 123);
     expect(result.resumes).toBe(1);
     expect(fs.readFileSync(dest).equals(whole)).toBe(true);
   });

@@ -20,7 +20,12 @@ export const adminRoutes: Route[] = [
     path: '/_emulator/counts',
     handler: ({ core }) => ({
       status: 200,
-      body: { ...core.state.counts(), tokensIssued: core.issuer.issuedCount, deleteCalls: core.deleteCalls },
+      body: {
+        ...core.state.counts(),
+        tokensIssued: core.issuer.issuedCount,
+        deleteCalls: core.deleteCalls,
+        bytesServed: core.bytesServed,
+      },
     }),
   },
   {
