@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   isCancellation,
@@ -26,6 +27,8 @@ const calls = proxyActivities<Activities>({
 const downloads = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
+  // Cleanup after a cancellation starts only once the download has stopped writing.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
@@ -88,6 +91,8 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
     for (const b of job.batches) {
       batches.push(await downloads.aepDownloadBatch({ batchId: b.batchId, segmentId: b.segmentId, dir: outputDir }));
     }
+    // A download that finished before it heard of a cancellation still ends the run Canceled.
+    if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
     marks.download = Date.now() - t;
     return {
       workflowId,

@@ -105,9 +105,10 @@ export function createAepActivities(_deps?: unknown, client?: AepClient) {
       return out;
     },
 
-    /** Removes what the run downloaded (cancellation). */
+    /** Removes what the run downloaded (cancellation): its folder, and the workflow's folder when left empty. */
     async aepRemoveDownloads(dir: string): Promise<void> {
       await fs.promises.rm(dir, { recursive: true, force: true });
+      await fs.promises.rmdir(path.dirname(dir)).catch(() => undefined);
     },
   };
 }

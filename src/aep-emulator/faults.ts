@@ -24,13 +24,15 @@ const ruleSchema = z
     /**
      * throttle: 429 + Retry-After; error: `status` (default 500) before the call is carried out;
      * errorAfterCommit: carried out, then 500; dropAfterCommit: carried out, then the connection is cut;
-     * cutBody (file bytes only): the answer's headers and its first `bytes` bytes, then the connection is cut.
+     * cutBody (file bytes only): the answer's headers and its first `bytes` bytes, then the connection is cut;
+     * delay: the answer comes `delayMs` later.
      */
-    kind: z.enum(['throttle', 'error', 'errorAfterCommit', 'dropAfterCommit', 'cutBody']),
+    kind: z.enum(['throttle', 'error', 'errorAfterCommit', 'dropAfterCommit', 'cutBody', 'delay']),
     count: z.number().int().min(1).default(1),
     retryAfterSeconds: z.number().int().min(0).default(1),
     status: z.number().int().min(500).max(599).default(500),
     bytes: z.number().int().min(0).default(100),
+    delayMs: z.number().int().min(0).max(60_000).default(0),
   })
   .strict();
 

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AepEmulatorCore } from './core';
 import { AepError, ImsError } from './errors';
 import { takeFault } from './faults';
@@ -83,6 +84,7 @@ async function dispatch(
   const operation = m.route.operation ?? (routes === imsRoutes ? 'ims.token' : undefined);
   const fault = operation ? takeFault(core.faults, operation) : undefined;
   if (fault && (fault.kind === 'throttle' || fault.kind === 'error')) throw faultError(fault);
+  if (fault?.kind === 'delay') await sleep(fault.delayMs);
   if (m.route.operation) checkPlatformHeaders(req, core.issuer, method);
   const answer = await m.route.handler({ core, req, url, params: m.params, requestId, body });
   if (fault?.kind === 'errorAfterCommit') throw faultError(fault);

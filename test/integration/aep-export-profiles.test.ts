@@ -193,6 +193,25 @@ test('cancel while PROCESSING: one DELETE, the job CANCELLED, nothing of the run
   expect(fs.existsSync(path.join(dir, handle.workflowId))).toBe(false);
 });
 
+test('cancel while downloading: the finished job is DELETEd and the files already downloaded are removed', async () => {
+  await admin(emu.url, 'POST', 'faults', {
+    rules: [{ operation: 'dataAccess.getFile', kind: 'delay', delayMs: 150, count: 1000 }],
+  });
+  const handle = await start();
+  const runRoot = path.join(dir, handle.workflowId);
+  for (let i = 0; i < 400 && parquetFiles(runRoot).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(parquetFiles(runRoot).length).toBeGreaterThan(0);
+  await handle.cancel();
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect(fs.existsSync(runRoot)).toBe(false);
+  expect(((await admin(emu.url, 'GET', 'counts')) as { deleteCalls: number }).deleteCalls).toBe(1);
+  expect(await jobsInEmulator()).toEqual([]);
+});
+
 test('bad input fails the run before any remote call, naming the field', async () => {
   const before = (await admin(emu.url, 'GET', 'counts')) as { tokensIssued: number };
   const handle = await start({ createDataset: undefined, datasetId: undefined, since: 'yesterday' });
