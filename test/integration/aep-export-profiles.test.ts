@@ -44,13 +44,14 @@ let bundle: WorkflowBundleWithSourceMap;
 let worker: Worker;
 let running: Promise<void>;
 let dir: string;
+let aep: AepClient;
 const taskQueue = `aep-${randomUUID()}`;
 
 beforeAll(async () => {
   temporal = await startTemporal();
   emu = await startTestAep(PROFILES, { pace: 'fast', rowsPerFile: 6 });
   bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  const aep = new AepClient(
+  aep = new AepClient(
     aepSettings({
       AUDIENCEFLOW_NO_STACK_ENV: '1',
       AEP_CLIENT_ID: CLIENT_ID,
@@ -160,6 +161,45 @@ test('downloads Parquet files whose rows equal the seeded segment members', asyn
   const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a._id).localeCompare(String(b._id));
   expect(rows.sort(byId)).toEqual(want.map((p) => projected(p, FIELDS)).sort(byId));
   expect(await jobsInEmulator()).toEqual([expect.objectContaining({ id: Number(report.jobId), status: 'SUCCEEDED' })]);
+  // No profile value and no access token in the run's history.
+  const history = JSON.stringify(await handle.fetchHistory());
+  for (const p of PROFILES) {
+    expect(history).not.toContain(p.personalEmail.address);
+    if (p.mobilePhone) expect(history).not.toContain(p.mobilePhone.number);
+  }
+  expect(history).not.toMatch(/emu-[A-Za-z0-9_-]{20,}/);
+});
+
+test('tokens expiring mid-run are refreshed: the run succeeds', async () => {
+  await admin(emu.url, 'POST', 'faults', { stallNextJobs: 1 });
+  const fetchesBefore = aep.ims.fetches;
+  const handle = await start();
+  let jobId: number | undefined;
+  for (let i = 0; i < 200 && jobId === undefined; i++) {
+    const [job] = await jobsInEmulator();
+    if (job?.status === 'PROCESSING') jobId = job.id;
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  await admin(emu.url, 'POST', 'tokens/expire');
+  await new Promise((r) => setTimeout(r, 300)); // a few polls with the expired token
+  await admin(emu.url, 'POST', `jobs/${jobId}/release`);
+  const report: ExportProfilesReport = await handle.result();
+  expect(report.batches[0]!.records).toBe(expectedMembers(PROFILES, SEG_A).length);
+  expect(aep.ims.fetches).toBe(fetchesBefore + 1); // one new token after the 401
+});
+
+test('a job stuck past poll.maxWaitMs is DELETEd and the run fails with WaitTimeout', async () => {
+  await admin(emu.url, 'POST', 'faults', { stallNextJobs: 1 });
+  const handle = await start({ poll: { ...FAST_POLL, maxWaitMs: 600 } });
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect(cause.type).toBe('WaitTimeout');
+  expect(((await admin(emu.url, 'GET', 'counts')) as { deleteCalls: number }).deleteCalls).toBe(1);
+  expect((await jobsInEmulator()).map((j) => j.status)).toEqual(['CANCELLED']);
 });
 
 test('a lost create answer (the job was created) leaves exactly one job, and the run succeeds', async () => {
