@@ -5,6 +5,7 @@ import { createJobActivities } from './jobs';
 import { createReportActivities } from './reports';
 import { createStorageActivities } from './storage';
 import { createTransferActivities } from './transfer';
+import { createAepActivities } from './aep';
 
 export type { ActivityDeps } from './deps';
 export type { CreatedJob, WaitForJobInput } from './jobs';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createImportSourceActivities(deps),
     ...createReportActivities(deps),
     ...createTransferActivities(deps),
+    ...createAepActivities(deps),
   };
 }
 

@@ -123,3 +123,72 @@ export function threadMinBytes(env: NodeJS.ProcessEnv = process.env): number | u
   }
   return n;
 }
+
+/** Adobe Experience Platform: IMS OAuth server-to-server credentials, org, sandbox and endpoints. */
+export interface AepSettings {
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+  sandbox: string;
+  /** x-api-key: AEP_API_KEY, else the client id (as Adobe issues them). */
+  apiKey: string;
+  /** Platform gateway base URL (AEP_ENDPOINT_URL; default https://platform.adobe.io). */
+  endpoint: string;
+  /** IMS base URL (AEP_IMS_URL; default https://ims-na1.adobelogin.com). */
+  imsUrl: string;
+  /** OAuth scopes, comma-separated (AEP_SCOPES). */
+  scopes: string;
+}
+
+export const AEP_DEFAULT_ENDPOINT = 'https://platform.adobe.io';
+export const AEP_DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com';
+export const AEP_DEFAULT_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session';
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name}="${raw}" is not a URL; give one like https://platform.adobe.io`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name}="${raw}" must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Reads AEP_* variables; a missing one is named with how to set it (values are never echoed). */
+export function aepSettings(env: NodeJS.ProcessEnv = process.env): AepSettings {
+  loadStackEnv(env);
+  const need = ['AEP_CLIENT_ID', 'AEP_CLIENT_SECRET', 'AEP_ORG_ID', 'AEP_SANDBOX'] as const;
+  const missing = need.filter((k) => !env[k]?.trim());
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: set the OAuth server-to-server credentials of your Adobe Developer Console project (AEP_CLIENT_ID, AEP_CLIENT_SECRET), the IMS org (AEP_ORG_ID, like ABC123@AdobeOrg) and the sandbox (AEP_SANDBOX, like prod)`,
+    );
+  }
+  const orgId = (env.AEP_ORG_ID as string).trim();
+  if (!/^[A-Za-z0-9]+@AdobeOrg$/.test(orgId)) {
+    throw new Error('AEP_ORG_ID is not an IMS organization id; it looks like ABC123@AdobeOrg');
+  }
+  const sandbox = (env.AEP_SANDBOX as string).trim();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(sandbox)) {
+    throw new Error(`AEP_SANDBOX="${sandbox}" must be the all-lowercase sandbox name (like prod)`);
+  }
+  const clientId = (env.AEP_CLIENT_ID as string).trim();
+  return {
+    clientId,
+    clientSecret: env.AEP_CLIENT_SECRET as string,
+    orgId,
+    sandbox,
+    apiKey: env.AEP_API_KEY?.trim() || clientId,
+    endpoint: httpUrl('AEP_ENDPOINT_URL', env.AEP_ENDPOINT_URL?.trim() || AEP_DEFAULT_ENDPOINT),
+    imsUrl: httpUrl('AEP_IMS_URL', env.AEP_IMS_URL?.trim() || AEP_DEFAULT_IMS_URL),
+    scopes: env.AEP_SCOPES?.trim() || AEP_DEFAULT_SCOPES,
+  };
+}
+
+/** AUDIENCEFLOW_EMULATOR_ADMIN_TOKEN: required on the AEP emulator's /_emulator/ admin routes when set. */
+export function aepEmulatorAdminToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AUDIENCEFLOW_EMULATOR_ADMIN_TOKEN?.trim() || undefined;
+}

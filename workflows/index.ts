@@ -1,3 +1,4 @@
 export { exportEndpoints } from './export';
 export { importEndpoints } from './import';
 export { syncEndpoints, syncTransferBatch } from './sync';
+export { exportProfiles } from './export-profiles';

@@ -1,0 +1,116 @@
+/**
+ * Activities of the exportProfiles workflow (Adobe Experience Platform). The AEP client is built
+ * from the environment (config.aepSettings) on first use, so a worker without AEP_* variables still
+ * runs every other pipeline; tests pass their own client.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { aepSettings } from '../../src/config';
+import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
+import { AepClient } from '../../src/providers/aep';
+import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from '../../src/providers/aep';
+import { matchesRun } from './fingerprint';
+import { checkExportProfilesInput } from './input';
+
+/** The job as the workflow keeps it: ids, status and error codes only (no profile data). */
+export interface AepJobView {
+  jobId: string;
+  status: AepExportJob['status'];
+  datasetId: string;
+  batches: { batchId: string; segmentId?: string }[];
+  errorCodes: string[];
+}
+
+export interface CreateOrFindInput {
+  spec: AepExportJobSpec;
+  /** The run's start: a job created since then with the same fingerprint is this run's. */
+  notBeforeMs: number;
+}
+
+function view(job: AepExportJob): AepJobView {
+  return {
+    jobId: job.id,
+    status: job.status,
+    datasetId: job.datasetId,
+    batches: job.batches.map((b) => ({ batchId: b.batchId, segmentId: b.segmentId })),
+    errorCodes: job.errors.map((e) => e.code),
+  };
+}
+
+async function findRunJob(aep: AepClient, input: CreateOrFindInput): Promise<AepExportJob | undefined> {
+  for await (const job of aep.jobs.list({ signal: Context.current().cancellationSignal })) {
+    if ((job.creationTime ?? 0) < input.notBeforeMs) return undefined; // newest first: older ones are not ours
+    if (matchesRun(job, input.spec, input.notBeforeMs)) return job;
+  }
+  return undefined;
+}
+
+export function createAepActivities(_deps?: unknown, client?: AepClient) {
+  let lazy = client;
+  const aep = (): AepClient => (lazy ??= new AepClient(aepSettings()));
+  const signal = (): AbortSignal => Context.current().cancellationSignal;
+
+  return {
+    aepCheckExportInput(raw: ExportProfilesInput): Promise<ExportProfilesInput> {
+      return Promise.resolve(checkExportProfilesInput(raw));
+    },
+
+    async aepCreateDataset(name: string): Promise<string> {
+      return aep().catalog.createProfileDataset(name, signal());
+    },
+
+    /** Finds the job an earlier attempt of this run created (lost answer), or creates it: never two. */
+    async aepCreateOrFindExportJob(input: CreateOrFindInput): Promise<AepJobView> {
+      const found = await findRunJob(aep(), input);
+      return view(found ?? (await aep().jobs.create(input.spec, signal())));
+    },
+
+    async aepGetExportJob(jobId: string): Promise<AepJobView> {
+      return view(await aep().jobs.get(jobId, signal()));
+    },
+
+    /** DELETEs the job (by id, or the run's job found by fingerprint when the create answer never came). */
+    async aepCancelExportJob(input: { jobId?: string } & CreateOrFindInput): Promise<AepDeleteOutcome | undefined> {
+      const id = input.jobId ?? (await findRunJob(aep(), input))?.id;
+      return id ? aep().jobs.cancel(id) : undefined;
+    },
+
+    /** Downloads every file of a batch into dir/<batchId>/, heartbeating; files already complete are kept. */
+    async aepDownloadBatch(input: { batchId: string; segmentId?: string; dir: string }): Promise<ExportProfilesBatch> {
+      const ctx = Context.current();
+      const out: ExportProfilesBatch = {
+        batchId: input.batchId,
+        segmentId: input.segmentId,
+        files: 0,
+        bytes: 0,
+        records: 0,
+      };
+      for await (const f of aep().dataAccess.batchFiles(input.batchId, signal())) {
+        out.records += f.records ?? 0;
+        for (const entry of await aep().dataAccess.fileEntries(f.dataSetFileId, signal())) {
+          const dest = path.join(input.dir, input.batchId, f.dataSetFileId, entry.name);
+          if (!fs.existsSync(dest) || fs.statSync(dest).size !== entry.length) {
+            await aep().dataAccess.download(entry, dest, {
+              signal: signal(),
+              onProgress: (bytes) =>
+                ctx.heartbeat({ batchId: input.batchId, files: out.files, bytes: out.bytes + bytes }),
+            });
+          }
+          out.files++;
+          out.bytes += entry.length;
+          ctx.heartbeat({ batchId: input.batchId, files: out.files, bytes: out.bytes });
+        }
+      }
+      return out;
+    },
+
+    /** Removes what the run downloaded (cancellation): its folder, and the workflow's folder when left empty. */
+    async aepRemoveDownloads(dir: string): Promise<void> {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      await fs.promises.rmdir(path.dirname(dir)).catch(() => undefined);
+    },
+  };
+}
+
+export type AepActivities = ReturnType<typeof createAepActivities>;

@@ -1,0 +1,46 @@
+/** Input and report of the exportProfiles workflow (Adobe Experience Platform profile export). */
+
+export type AepMembershipStatus = 'realized' | 'existing' | 'exited';
+
+export interface ExportProfilesInput {
+  /** Segment definitions to export (their members with the given statuses; default realized + existing). */
+  segments: { segmentId: string; segmentNs?: string; status?: AepMembershipStatus[] }[];
+  /** Target dataset (on the profile union schema); or createDataset. */
+  datasetId?: string;
+  /** Create the target dataset with this name first. */
+  createDataset?: { name: string };
+  /** XDM dot paths to export; all fields when absent. */
+  fields?: string[];
+  mergePolicy?: { id: string; version?: number };
+  /** Only profiles updated after this RFC 3339 time (filter.fromIngestTimestamp). */
+  since?: string;
+  /** Only members that qualified in this window (RFC 3339). */
+  qualifiedBetween?: { startTime?: string; endTime?: string };
+  segmentPerBatch?: boolean;
+  /** Local folder; files go under <downloadDir>/<workflowId>/<runId>/<batchId>/. */
+  downloadDir: string;
+  poll?: { initialIntervalMs?: number; maxIntervalMs?: number; maxWaitMs?: number };
+}
+
+export interface ExportProfilesBatch {
+  batchId: string;
+  segmentId?: string;
+  files: number;
+  bytes: number;
+  records: number;
+}
+
+export interface ExportProfilesReport {
+  workflowId: string;
+  runId: string;
+  status: 'SUCCEEDED';
+  jobId: string;
+  datasetId: string;
+  /** The folder holding this run's files. */
+  outputDir: string;
+  batches: ExportProfilesBatch[];
+  durationsMs: { dataset: number; createJob: number; wait: number; download: number; total: number };
+}
+
+/** Defaults of the poll loop. */
+export const AEP_POLL_DEFAULTS = { initialIntervalMs: 2_000, maxIntervalMs: 60_000, maxWaitMs: 6 * 3_600_000 };

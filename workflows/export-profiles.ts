@@ -1,0 +1,117 @@
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { FailureType } from '../src/contracts/failures';
+import { AEP_POLL_DEFAULTS } from '../src/contracts/aep-export';
+import type { ExportProfilesBatch, ExportProfilesInput, ExportProfilesReport } from '../src/contracts/aep-export';
+import { runFailure } from './helpers/failures';
+
+/**
+ * exportProfiles (Adobe Experience Platform): check the input → create the dataset if asked → create
+ * the export job (or find the one a retried attempt created, by fingerprint) → poll with backoff →
+ * download each batch's Parquet files to <downloadDir>/<workflowId>/<runId>/ → report.
+ * Cancelling DELETEs the job, removes the run's files, and the run ends Canceled.
+ */
+
+const calls = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+const downloads = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  // Cleanup after a cancellation starts only once the download has stopped writing.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/** Clock skew allowed between the worker and the platform when matching a job's creation time. */
+const CREATION_SKEW_MS = 60_000;
+
+export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportProfilesReport> {
+  const { workflowId, runId, startTime } = workflowInfo();
+  const started = Date.now();
+  const input = await calls.aepCheckExportInput(raw).catch((err: unknown) => {
+    throw runFailure(err);
+  });
+  const poll = { ...AEP_POLL_DEFAULTS, ...input.poll };
+  const outputDir = `${input.downloadDir.replace(/\/+$/, '')}/${workflowId}/${runId}`;
+  const notBeforeMs = startTime.getTime() - CREATION_SKEW_MS;
+  const marks = { dataset: 0, createJob: 0, wait: 0, download: 0 };
+  let jobId: string | undefined;
+  let spec: Parameters<Activities['aepCreateOrFindExportJob']>[0]['spec'] | undefined;
+  try {
+    let t = Date.now();
+    const datasetId = input.datasetId ?? (await calls.aepCreateDataset(input.createDataset?.name ?? workflowId));
+    marks.dataset = Date.now() - t;
+    spec = {
+      datasetId,
+      segments: input.segments,
+      fields: input.fields,
+      mergePolicy: input.mergePolicy,
+      fromIngestTimestamp: input.since,
+      segmentQualificationTime: input.qualifiedBetween,
+      segmentPerBatch: input.segmentPerBatch,
+    };
+    t = Date.now();
+    let job = await calls.aepCreateOrFindExportJob({ spec, notBeforeMs });
+    jobId = job.jobId;
+    marks.createJob = Date.now() - t;
+
+    t = Date.now();
+    for (let interval = poll.initialIntervalMs; job.status === 'NEW' || job.status === 'PROCESSING';) {
+      if (Date.now() - t > poll.maxWaitMs) {
+        await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
+        throw ApplicationFailure.nonRetryable(
+          `AEP export job ${jobId} did not finish within ${poll.maxWaitMs} ms; it was cancelled (DELETE)`,
+          FailureType.WaitTimeout,
+        );
+      }
+      await sleep(interval);
+      interval = Math.min(interval * 2, poll.maxIntervalMs);
+      job = await calls.aepGetExportJob(jobId);
+    }
+    marks.wait = Date.now() - t;
+    if (job.status !== 'SUCCEEDED') {
+      throw ApplicationFailure.nonRetryable(
+        `AEP export job ${jobId} ended ${job.status}${job.errorCodes.length ? ` (error codes ${job.errorCodes.join(', ')})` : ''}`,
+        FailureType.JobFailed,
+      );
+    }
+
+    t = Date.now();
+    const batches: ExportProfilesBatch[] = [];
+    for (const b of job.batches) {
+      batches.push(await downloads.aepDownloadBatch({ batchId: b.batchId, segmentId: b.segmentId, dir: outputDir }));
+    }
+    // A download that finished before it heard of a cancellation still ends the run Canceled.
+    if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
+    marks.download = Date.now() - t;
+    return {
+      workflowId,
+      runId,
+      status: 'SUCCEEDED',
+      jobId,
+      datasetId,
+      outputDir,
+      batches,
+      durationsMs: { ...marks, total: Date.now() - started },
+    };
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        if (spec) await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
+        await calls.aepRemoveDownloads(outputDir);
+      });
+      throw err;
+    }
+    throw runFailure(err);
+  }
+}
