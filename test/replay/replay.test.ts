@@ -1,0 +1,55 @@
+/**
+ * Replay safety: the histories recorded from real runs (test/replay/histories/, made by
+ * `npm run replay:record`: export, import, an import with nothing to import, a sync with batch
+ * children, a cancelled sync, a failed export) are replayed against today's workflow code. A change
+ * that would break runs already in flight — a reordered or removed activity, a timer added without
+ * `patched()` — fails here with Temporal's non-determinism error naming the workflow.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
+
+const DIR = path.join(__dirname, 'histories');
+
+function recorded(): { file: string; workflowId: string; history: ReturnType<typeof historyFromJSON> }[] {
+  return fs
+    .readdirSync(DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))),
+    }));
+}
+
+beforeAll(() => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* installed by an earlier test file in this process */
+  }
+});
+
+test('every recorded history replays on the current workflow code', async () => {
+  const histories = recorded();
+  const types = new Set(histories.map((h) => h.file.split('--')[0]));
+  // The pipelines and the sync's batch children are all covered.
+  for (const t of ['exportEndpoints', 'importEndpoints', 'syncEndpoints']) expect(types).toContain(t);
+  expect(histories.length).toBeGreaterThanOrEqual(7);
+
+  const failures: string[] = [];
+  const results = Worker.runReplayHistories(
+    { workflowsPath: WORKFLOWS_PATH, replayName: 'audienceflow-replay' },
+    histories.map(({ workflowId, history }) => ({ workflowId, history })),
+  );
+  let replayed = 0;
+  for await (const r of results) {
+    replayed++;
+    if (r.error) failures.push(`${r.workflowId}: ${r.error.message.split('\n')[0]}`);
+  }
+  expect(replayed).toBe(histories.length);
+  expect(failures).toEqual([]);
+});
