@@ -1,4 +1,5 @@
 /** Pure parsers for option values (durations, sizes, lists, key=value pairs). */
+import type { RejectLimit } from '../contracts/reject-limit';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -91,4 +92,13 @@ export function isCronExpression(text: string, allowSeconds = false): boolean {
   const fields = t.split(/\s+/);
   const okCount = fields.length === 5 || (allowSeconds && (fields.length === 6 || fields.length === 7));
   return okCount && fields.every((f) => CRON_FIELD.test(f));
+}
+
+/** `--max-rejected`: `100` (rows) or `2.5%` (of the rows) → a reject limit; undefined when invalid. */
+export function parseRejectLimit(text: string): RejectLimit | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2]) return n <= 100 ? { percent: n } : undefined;
+  return Number.isSafeInteger(n) ? { count: n } : undefined;
 }

@@ -8,7 +8,7 @@ import type { CliClient } from './client';
 import { withClient, workflowUiUrl } from './client';
 import { CliError } from './errors';
 import type { RunOutcome } from './outcome';
-import { outcomeFromError, outcomeFromReport, outcomeJson } from './outcome';
+import { outcomeFromError, outcomeFromReport, outcomeJson, withCancelledReport } from './outcome';
 import { formatProgressLine } from './progress-view';
 import type { ProgressSnapshot } from './progress-view';
 import { renderFields, renderReport } from './report-view';
@@ -43,7 +43,7 @@ export async function closedOutcome(c: CliClient, d: WorkflowExecutionDescriptio
   } catch (e) {
     const o = outcomeFromError(d.workflowId, e);
     if (!o) throw e;
-    return { ...o, runId: d.runId };
+    return withCancelledReport({ ...o, runId: d.runId }, d.memo);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   applicationId,
   endpointFormat,
   maxConcurrentJobs,
+  maxRejected,
   maxJobBytes,
   pollPolicy,
   providerName,
@@ -49,6 +50,7 @@ export const importInputSchema = z
     maxJobBytes: maxJobBytes.optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     poll: pollPolicy.optional(),
+    maxRejected: maxRejected.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

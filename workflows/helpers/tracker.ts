@@ -45,11 +45,18 @@ export class PipelineTracker {
   finish(status: PipelineStatus, note?: string): Record<string, number> {
     this.closePhase();
     this.progress.phase = 'done';
-    this.progress.note = note ?? status;
+    this.progress.outcome = status;
+    this.progress.note = note;
     this.durationsMs.total = Date.now() - this.startedAt;
     upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
     this.publish();
     return this.durationsMs;
+  }
+
+  /** Keeps the final report for the `progress` query (answered for closed runs too while a worker runs). */
+  settle<R>(report: R): R {
+    this.progress.report = report;
+    return report;
   }
 
   private closePhase(): void {
@@ -67,7 +74,8 @@ export class PipelineTracker {
     if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
-    if (p.note) lines.push(p.note);
+    if (p.note && !p.outcome) lines.push(p.note);
+    if (p.outcome) lines.push(`**${p.outcome}**${p.note ? ` — ${p.note}` : ''}`);
     setCurrentDetails(lines.join('  \n'));
   }
 }
