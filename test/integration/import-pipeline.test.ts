@@ -25,6 +25,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -67,8 +68,8 @@ async function run(input: ImportInput) {
     workflowId: `import-${input.applicationId}-${Date.now()}`,
     args: [input],
   });
-  const report: ImportReport = await handle.result();
-  return { handle, report };
+  const end = await runEnd<ImportReport>(handle);
+  return { handle, report: end.report, end };
 }
 
 function writeFile(name: string, content: string | Buffer): string {
@@ -246,14 +247,49 @@ test('malformed files: every bad row is in the report with line and reason; vali
   expect(occurrences(history, ['good3@example.test', 'broken@example.test', 'pigeon@example.test'])).toBe(0);
 });
 
-test('an import job that ends FAILED gives a FAILED report with the failure report location', async () => {
+test('an import job that ends FAILED fails the run (JobFailed) with the report and its location', async () => {
   const app = await createApp(env.pinpoint);
   const file = writeFile('fail.csv', endpointsToCsv(endpoints(10, 5_000, 'fail')));
   await emulatorAdmin(env).faults({ failNextJobs: 1, jobKind: 'IMPORT' });
-  const { report, handle } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  const { report, handle, end } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(end.temporalStatus).toBe('FAILED');
+  expect(end.failureType).toBe('JobFailed');
+  expect(end.failureMessage).toBe(`import job(s) ${report.jobs[0]!.jobId} ended FAILED; see the failure report.`);
   expect(report.status).toBe('FAILED');
   expect(report.jobs[0]?.state).toBe('FAILED');
   expect(report.message).toContain(`${report.jobs[0]!.jobId} ended FAILED`);
   expect(report.reportLocation).toMatch(/failure-report\.json$/);
   expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('FAILED');
+});
+
+test('a run with no valid row fails (NothingToImport) without starting a job', async () => {
+  const app = await createApp(env.pinpoint);
+  const file = writeFile('header-only.csv', 'Address,ChannelType\r\n');
+  const { report, end } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(end.temporalStatus).toBe('FAILED');
+  expect(end.failureType).toBe('NothingToImport');
+  expect(end.failureMessage).toMatch(/^no valid rows to import/);
+  expect(report.status).toBe('FAILED');
+  expect(report.jobs).toEqual([]);
+  expect((await emulatorAdmin(env).app(app)).jobs.import).toBe(0);
+});
+
+test('more rejected rows than --max-rejected fail the run (TooManyRejected) after the valid rows were imported', async () => {
+  const app = await createApp(env.pinpoint);
+  const good = endpointsToCsv(endpoints(8, 6_000, 'limit'));
+  const file = writeFile('limit.csv', `${good}bad1@example.test,FAX,u1\nbad2@example.test,FAX,u2\n`);
+  const over = await run(importInput(app, { source: { kind: 'local', paths: [file] }, maxRejected: { count: 1 } }));
+  expect(over.end.temporalStatus).toBe('FAILED');
+  expect(over.end.failureType).toBe('TooManyRejected');
+  expect(over.end.failureMessage).toMatch(
+    /^2 of 10 rows were rejected, more than --max-rejected allows \(1 row\(s\)\)/,
+  );
+  expect(over.report.totals).toMatchObject({ rejectedLocally: 2, processed: 8 });
+  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(8);
+
+  const within = await run(
+    importInput(app, { source: { kind: 'local', paths: [file] }, maxRejected: { percent: 20 } }),
+  );
+  expect(within.end.temporalStatus).toBe('COMPLETED');
+  expect(within.report.status).toBe('COMPLETED');
 });
