@@ -24,6 +24,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -116,12 +117,15 @@ test('exports every endpoint, downloads the pieces intact, keeps addresses out o
   ).toBe(0);
 });
 
-test('a job that ends FAILED gives a FAILED report naming the job', async () => {
+test('a job that ends FAILED fails the run (JobFailed) with a FAILED report naming the job', async () => {
   const app = await createApp(env.pinpoint);
   await seedEndpoints(env, app, [generateEndpoint(1, { invalidEvery: 0 })]);
   await emulatorAdmin(env).faults({ failNextJobs: 1, jobKind: 'EXPORT' });
   const handle = await start(exportInput(app));
-  const report: ExportReport = await handle.result();
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobFailed');
+  expect(failureMessage).toMatch(/^export job \S+ ended FAILED/);
   expect(report.status).toBe('FAILED');
   expect(report.job?.state).toBe('FAILED');
   expect(report.message).toContain(`export job ${report.job!.jobId} ended FAILED`);

@@ -24,6 +24,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
@@ -250,8 +251,9 @@ test('cancelling a split import deletes the staged copies and leaves the source 
   const runId = (await handle.describe()).runId;
   expect((await jobsUnder(handle.workflowId, runId)).length).toBe(3);
   await handle.cancel();
-  const report: ImportReport = await handle.result();
+  const { report, temporalStatus } = await runEnd<ImportReport>(handle);
 
+  expect(temporalStatus).toBe('CANCELLED');
   expect(report.status).toBe('CANCELLED');
   expect(report.message).toContain('Removed 3 staged object(s)');
   expect(await env.stack.s3.listKeys(env.bucket, `staging/${handle.workflowId}/`)).toEqual([]);

@@ -20,6 +20,7 @@ import {
   startPipelineEnv,
 } from './export-import-support';
 import type { PipelineEnv, RunningWorker } from './export-import-support';
+import { runEnd } from './run-end';
 import { generated, GEN, readJson, syncInput } from './sync-support';
 import type { SyncReportFile } from './sync-support';
 
@@ -165,16 +166,18 @@ test('bad input fails the run before any job is created, naming the field', asyn
   expect((await emulatorAdmin(env).app(source)).jobs.export).toBe(exportsBefore);
 });
 
-test('an import job that ends FAILED makes the sync FAILED, with the provider failures in the report', async () => {
+test('an import job that ends FAILED fails the sync (JobFailed), with the provider failures in the report', async () => {
   const target = await createApp(env.pinpoint, 'sync-import-fails');
   const admin = emulatorAdmin(env);
   await admin.faults({ failNextJobs: 1, jobKind: 'IMPORT' });
   try {
-    const report: SyncReport = await (await start(target)).result();
+    const { report, temporalStatus, failureType } = await runEnd<SyncReport>(await start(target));
+    expect(temporalStatus).toBe('FAILED');
+    expect(failureType).toBe('JobFailed');
     expect(report.status).toBe('FAILED');
     expect(report.importJobs).toHaveLength(1);
     expect(report.importJobs[0]!.state).toBe('FAILED');
-    expect(report.message).toMatch(/1 import job\(s\) ended FAILED; see the report/);
+    expect(report.message).toMatch(/^import job\(s\) \S+ ended FAILED; see the report/);
     const file = await readJson<SyncReportFile>(env.s3, report.reportLocation!);
     expect(file.summary.status).toBe('FAILED');
     expect(file.importReports[0]!.jobs[0]!.jobId).toBe(report.importJobs[0]!.jobId);
@@ -201,7 +204,7 @@ function slowPieceReads(delayMs: number): ActivityDeps {
   return deps;
 }
 
-test('cancelling mid-transfer removes everything the run wrote and reports CANCELLED', async () => {
+test('cancelling mid-transfer removes everything the run wrote and ends Canceled with a CANCELLED report', async () => {
   await worker.stop();
   const slow = await env.startWorker(slowPieceReads(4_000));
   try {
@@ -220,7 +223,8 @@ test('cancelling mid-transfer removes everything the run wrote and reports CANCE
     const prefix = `sync/${handle.workflowId}/`;
     expect((await env.stack.s3.listKeys(env.bucket, prefix)).some((k) => k.includes('/parts/'))).toBe(true);
     await handle.cancel();
-    const report: SyncReport = await handle.result();
+    const { report, temporalStatus } = await runEnd<SyncReport>(handle);
+    expect(temporalStatus).toBe('CANCELLED');
     expect(report.status).toBe('CANCELLED');
     expect(report.message).toMatch(/cannot be stopped/);
     expect(report.importJobs).toEqual([]);
