@@ -153,11 +153,18 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     expect(counts.byApp[target]?.endpoints).toBe(N);
   });
 
-  it('a job that ends FAILED gives exit 1 and a FAILED report', async () => {
+  it('a job that ends FAILED gives exit 1 and a FAILED report; status shows Temporal status FAILED and the report', async () => {
     await emulatorAdmin(stack, 'POST', 'faults', { failNextJobs: 1, jobKind: 'EXPORT' });
     const r = await runCli(['export', '--app', app, '--wait', '--poll-initial', '200ms'], env, 90_000);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/status\s+FAILED/);
     expect(r.stdout).toMatch(/export job \S+ ended FAILED/);
+    const id = /Started export (\S+)/.exec(r.stderr + r.stdout)?.[1] ?? '';
+    const s = await runCli(['status', id, '--json'], env);
+    expect(s.code).toBe(1);
+    const shown = JSON.parse(s.stdout) as { temporalStatus: string; report: { status: string; message: string } };
+    expect(shown.temporalStatus).toBe('FAILED');
+    expect(shown.report.status).toBe('FAILED');
+    expect(shown.report.message).toMatch(/export job \S+ ended FAILED/);
   });
 });
