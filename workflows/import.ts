@@ -12,6 +12,7 @@ import type { UploadEndpointsResult } from '../activities';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
+import { IMPORT_STAGED_FOLDERS, releaseStaging } from './helpers/retention';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
@@ -142,10 +143,12 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
         report('FAILED', { reportLocation: written?.location, message: `${reason}${tail}` }),
       );
     }
-    return report('COMPLETED', { reportLocation: written?.location, message: tail.trim() || undefined });
+    const kept = await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
+    return report('COMPLETED', { reportLocation: written?.location, message: `${tail}${kept}`.trim() || undefined });
   } catch (err) {
-    if (isRunOutcome(err)) throw err;
     if (!isCancellation(err)) {
+      await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
+      if (isRunOutcome(err)) throw err;
       t.finish('FAILED');
       throw runFailure(err);
     }

@@ -13,6 +13,7 @@ import { quick } from './sync-activities';
 import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { syncVerdict } from './sync-verdict';
+import { releaseStaging, SYNC_STAGED_FOLDERS } from './helpers/retention';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import {
@@ -333,10 +334,12 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       : totals.written === 0
         ? `nothing to import: the export had ${counts.exported} endpoint(s), ${counts.filtered} filtered by the transform`
         : undefined;
-    return report(status, message);
+    const kept = await releaseStaging(run, SYNC_STAGED_FOLDERS, input.keepStaging);
+    return report(status, message || kept ? `${message ?? ''}${kept}`.trim() : undefined);
   } catch (err) {
-    if (isRunOutcome(err)) throw err;
     if (!isCancellation(err)) {
+      await releaseStaging(run, SYNC_STAGED_FOLDERS, input.keepStaging);
+      if (isRunOutcome(err)) throw err;
       t.finish('FAILED');
       throw runFailure(err);
     }

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { withClient } from './client';
 import {
+  KEEP_STAGING_FLAG,
+  KEEP_STAGING_HELP,
   addPollOptions,
   addProviderOption,
   addStartOptions,
@@ -49,7 +51,8 @@ export function registerImportCommand(program: Command): void {
       'split into jobs no larger than this, e.g. 1GB (default: 1GB, the Pinpoint limit)',
     )
     .option('--max-concurrent-jobs <n>', 'import jobs running at once')
-    .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP);
+    .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
+    .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false);
   addPollOptions(cmd);
   addProviderOption(cmd);
   addStartOptions(cmd, 'import');

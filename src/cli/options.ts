@@ -344,6 +344,7 @@ export interface ImportRawOptions extends PollRawOptions {
   maxJobBytes?: string;
   maxConcurrentJobs?: string;
   maxRejected?: string;
+  keepStaging?: boolean;
   provider?: string;
 }
 
@@ -453,6 +454,7 @@ export function buildImportInput(
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
       maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
       maxRejected: rejectLimit().optional(),
+      keepStaging: z.boolean().default(false),
       provider,
       ...pollShape,
     }),
@@ -521,6 +523,7 @@ export function buildImportInput(
     ...(o.maxJobBytes !== undefined && { maxJobBytes: o.maxJobBytes }),
     ...(o.maxConcurrentJobs !== undefined && { maxConcurrentJobs: o.maxConcurrentJobs }),
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
+    ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
   });
 }
@@ -546,6 +549,7 @@ export interface SyncRawOptions extends PollRawOptions {
   maxJobBytes?: string;
   maxConcurrentJobs?: string;
   maxRejected?: string;
+  keepStaging?: boolean;
   report?: string;
   provider?: string;
 }
@@ -643,6 +647,7 @@ export function buildSyncInput(
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
       maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
       maxRejected: rejectLimit().optional(),
+      keepStaging: z.boolean().default(false),
       report: reportLocation(cwd).optional(),
       provider,
       ...segmentShape,
@@ -670,6 +675,7 @@ export function buildSyncInput(
     ...(o.maxConcurrentJobs !== undefined && { maxConcurrentJobs: o.maxConcurrentJobs }),
     ...(o.report !== undefined && { reportUrl: o.report }),
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
+    ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
   });
 }

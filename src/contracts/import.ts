@@ -31,6 +31,8 @@ export interface ImportInput {
   poll?: Partial<PollPolicy>;
   /** Fail the run (TooManyRejected) when more rows are rejected than this; absent: no limit. */
   maxRejected?: RejectLimit;
+  /** Keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted at the end. */
+  keepStaging?: boolean;
 }
 
 export interface ImportReport {

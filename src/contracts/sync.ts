@@ -42,6 +42,8 @@ export interface SyncInput {
   poll?: Partial<PollPolicy>;
   /** Fail the run (TooManyRejected) when more rows are rejected than this; absent: no limit. */
   maxRejected?: RejectLimit;
+  /** Keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted at the end. */
+  keepStaging?: boolean;
 }
 
 export interface SyncCounts {

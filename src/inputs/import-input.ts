@@ -51,6 +51,7 @@ export const importInputSchema = z
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     poll: pollPolicy.optional(),
     maxRejected: maxRejected.optional(),
+    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

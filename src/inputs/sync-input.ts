@@ -44,6 +44,7 @@ export const syncInputSchema = z
     reportUrl: reportUrl.optional(),
     poll: pollPolicy.optional(),
     maxRejected: maxRejected.optional(),
+    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

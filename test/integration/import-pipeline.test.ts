@@ -129,7 +129,13 @@ test('local NDJSON larger than the per-job limit is split into several jobs', as
   const maxJobBytes = Math.ceil(Buffer.byteLength(text) / 3) + 1024; // → 3 parts
 
   const { report } = await run(
-    importInput(app, { source: { kind: 'local', paths: [file] }, format: 'JSON', maxJobBytes, maxConcurrentJobs: 2 }),
+    importInput(app, {
+      source: { kind: 'local', paths: [file] },
+      format: 'JSON',
+      maxJobBytes,
+      maxConcurrentJobs: 2,
+      keepStaging: true, // so the staged parts can be counted below
+    }),
   );
 
   expect(report.status).toBe('COMPLETED');
@@ -292,4 +298,36 @@ test('more rejected rows than --max-rejected fail the run (TooManyRejected) afte
   );
   expect(within.end.temporalStatus).toBe('COMPLETED');
   expect(within.report.status).toBe('COMPLETED');
+});
+
+test('retention: a run leaves only its failure report and rejected rows, or everything with keepStaging', async () => {
+  const app = await createApp(env.pinpoint);
+  const file = writeFile('retained.csv', `${endpointsToCsv(endpoints(5, 7_000, 'keep'))}bad@example.test,FAX,u1\n`);
+  const staged = async (workflowId: string) =>
+    (await env.stack.s3.listKeys(env.bucket, `staging/${workflowId}/`)).map((k) => k.split('/').slice(3).join('/'));
+
+  const done = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(done.report.status).toBe('COMPLETED');
+  expect((await staged(done.handle.workflowId)).sort()).toEqual(['failure-report.json', 'rejected-rows.ndjson']);
+  const reportKey = done.report.reportLocation!.replace(`s3://${env.bucket}/`, '');
+  const got = await env.stack.s3.client.send(new GetObjectCommand({ Bucket: env.bucket, Key: reportKey }));
+  const firstLine = (await got.Body!.transformToString()).split('\n')[0]!;
+  expect(firstLine).toMatch(/^\{ "notice": "This failure report holds rejected rows/);
+
+  const kept = await run(importInput(app, { source: { kind: 'local', paths: [file] }, keepStaging: true }));
+  expect(kept.report.message).toMatch(/Staged files kept under s3:\/\/.* \(--keep-staging\)/);
+  expect((await staged(kept.handle.workflowId)).sort()).toEqual([
+    'failure-report.json',
+    'parts/part-0001/endpoints.ndjson',
+    'rejected-rows.ndjson',
+  ]);
+
+  // A run that fails after the upload (here: the application does not exist) leaves nothing staged either.
+  const missing = await env.client.workflow.start('importEndpoints', {
+    taskQueue: env.taskQueue,
+    workflowId: `import-missing-${Date.now()}`,
+    args: [importInput('e'.repeat(32), { source: { kind: 'local', paths: [file] } })],
+  });
+  await expect(missing.result()).rejects.toMatchObject({ cause: { type: 'NotFound' } });
+  expect((await staged(missing.workflowId)).filter((k) => k.startsWith('parts/'))).toEqual([]);
 });

@@ -127,7 +127,10 @@ test('an S3 prefix over the per-job limit becomes several jobs on staged copies;
   expect(expected.length).toBeGreaterThanOrEqual(2);
   const before = await snapshot(prefix);
 
-  const handle = await start(input(app, `s3://${env.bucket}/${prefix}`, { maxJobBytes, maxConcurrentJobs: 2 }));
+  // keepStaging: the staged copies are inspected below (by default they are deleted when the run ends).
+  const handle = await start(
+    input(app, `s3://${env.bucket}/${prefix}`, { maxJobBytes, maxConcurrentJobs: 2, keepStaging: true }),
+  );
   const report: ImportReport = await handle.result();
 
   expect(report.status).toBe('COMPLETED');
