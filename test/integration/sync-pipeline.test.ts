@@ -66,6 +66,12 @@ test('a sync copies every valid endpoint: exact counts at every stage and in the
   const report: SyncReport = await handle.result();
 
   expect(report.status).toBe('COMPLETED');
+  // Retention: the exported pieces, parts and job copies are gone; the reports and rejected rows stay.
+  expect(await runFolders(`sync/${report.workflowId}/${report.runId}/`)).toEqual([
+    'import-failures.json',
+    'rejected',
+    'report.json',
+  ]);
   expect(report.counts).toEqual({
     exported: SEEDED,
     transformed: SEEDED - invalid,
@@ -173,6 +179,11 @@ test('an import job that ends FAILED fails the sync (JobFailed), with the provid
   try {
     const { report, temporalStatus, failureType } = await runEnd<SyncReport>(await start(target));
     expect(temporalStatus).toBe('FAILED');
+    expect(await runFolders(`sync/${report.workflowId}/${report.runId}/`)).toEqual([
+      'import-failures.json',
+      'rejected',
+      'report.json',
+    ]);
     expect(failureType).toBe('JobFailed');
     expect(report.status).toBe('FAILED');
     expect(report.importJobs).toHaveLength(1);
@@ -187,6 +198,12 @@ test('an import job that ends FAILED fails the sync (JobFailed), with the provid
     await admin.clearFaults();
   }
 });
+
+/** The first level of what is left under a run's prefix (files and folders), sorted. */
+async function runFolders(prefix: string): Promise<string[]> {
+  const keys = await env.stack.s3.listKeys(env.bucket, prefix);
+  return [...new Set(keys.map((k) => k.slice(prefix.length).split('/')[0]!))].sort();
+}
 
 /** Real S3, but reads of exported pieces wait first: transfers stay in flight long enough to cancel. */
 function slowPieceReads(delayMs: number): ActivityDeps {
