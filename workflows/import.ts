@@ -18,6 +18,7 @@ import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
 import type { SplitSource } from './import-split';
 import { groupParts } from './sync-plan';
+import { describeFileProblems, wholeFileNote } from './import-file-problems';
 
 /** Pinpoint's per-job import limit. */
 const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
@@ -117,8 +118,11 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     const noReport = written ? '' : ' No report location was given (reportUrl), so no failure report was written.';
     /** What the report adds after its first sentence: how the source was split, where the failure report is not. */
     const tail = `${split ? ` ${split}.` : ''}${noReport}`;
+    /** Files rejected as a whole, for the reports of runs that still imported the other files. */
+    const files = wholeFileNote(staged?.fileProblems);
     if (targets.length === 0) {
-      const reason = `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected; see the failure report.`;
+      const why = staged?.fileProblems.length ? ` (${describeFileProblems(staged.fileProblems)})` : '';
+      const reason = `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected${why}; see the failure report.`;
       throw failedRun(
         FailureType.NothingToImport,
         reason,
@@ -130,7 +134,7 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       throw failedRun(
         FailureType.JobFailed,
         reason,
-        report('FAILED', { reportLocation: written?.location, message: `${reason}${tail}` }),
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${files}${tail}` }),
       );
     }
     const rejected = (staged?.rejected ?? 0) + jobs.reduce((s, j) => s + (j.counters.totalFailures ?? 0), 0);
@@ -144,7 +148,10 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       );
     }
     const kept = await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
-    return report('COMPLETED', { reportLocation: written?.location, message: `${tail}${kept}`.trim() || undefined });
+    return report('COMPLETED', {
+      reportLocation: written?.location,
+      message: `${files}${tail}${kept}`.trim() || undefined,
+    });
   } catch (err) {
     if (!isCancellation(err)) {
       await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);

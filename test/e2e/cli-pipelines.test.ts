@@ -167,4 +167,15 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     expect(shown.report.status).toBe('FAILED');
     expect(shown.report.message).toMatch(/export job \S+ ended FAILED/);
   });
+
+  it('files rejected as a whole: exit 1 and the reason (file, line, reason) printed, as in the failure message', async () => {
+    fs.writeFileSync(path.join(dir, 'typo.csv'), 'Adress,ChannelType\nsomeone@example.test,EMAIL\n');
+    fs.writeFileSync(path.join(dir, 'empty.csv'), '');
+    const r = await runCli(['import', '--app', app, 'typo.csv', 'empty.csv', '--wait'], env, 90_000, dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/status\s+FAILED/);
+    expect(r.stdout).toContain('typo.csv line 1: the file cannot be read: CSV header (line 1): header column 1 "Adress" is not an endpoint field');
+    expect(r.stdout).toContain('empty.csv: the file holds no endpoint rows');
+    expect(r.stdout).not.toContain('someone@example.test');
+  });
 });

@@ -274,7 +274,10 @@ test('a run with no valid row fails (NothingToImport) without starting a job', a
   const { report, end } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
   expect(end.temporalStatus).toBe('FAILED');
   expect(end.failureType).toBe('NothingToImport');
-  expect(end.failureMessage).toMatch(/^no valid rows to import/);
+  expect(end.failureMessage).toBe(
+    'no valid rows to import: all 1 entries were rejected (header-only.csv: the file holds no endpoint rows ' +
+      '(it is empty, or a CSV header only)); see the failure report.',
+  );
   expect(report.status).toBe('FAILED');
   expect(report.jobs).toEqual([]);
   expect((await emulatorAdmin(env).app(app)).jobs.import).toBe(0);
