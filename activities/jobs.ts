@@ -23,6 +23,22 @@ export interface WaitForJobInput {
 /** Slices of a poll interval between heartbeats, so a cancellation is seen within about a second. */
 const SLEEP_SLICE_MS = 1_000;
 
+/** How many of a failed export job's failure strings the run shows. */
+const MAX_FAILURE_REASONS = 3;
+const MAX_REASON_LENGTH = 300;
+
+function firstDistinct(texts: string[], n: number): string[] {
+  return [...new Set(texts.map((t) => (t.length > MAX_REASON_LENGTH ? `${t.slice(0, MAX_REASON_LENGTH)}…` : t)))].slice(
+    0,
+    n,
+  );
+}
+
+/** Masks e-mail addresses and E.164 phone numbers in a provider's failure string. */
+function maskAddresses(text: string): string {
+  return text.replace(/[^\s@"',;:]+@[^\s@"',;:]+/g, '<address>').replace(/\+\d[\d -]{7,}\d/g, '<number>');
+}
+
 export function createJobActivities(deps: ActivityDeps) {
   const adapter = (name: ProviderName): ProviderAdapter =>
     providerFor(name, { pinpoint: deps.pinpoint, region: deps.region });
@@ -59,6 +75,20 @@ export function createJobActivities(deps: ActivityDeps) {
       } catch (err) {
         rethrowCancellation(err);
       }
+    },
+
+    /**
+     * Why an export job failed, in the platform's words: its first failure strings, de-duplicated. An export job's
+     * failures are about the job (the S3 location, the error code such as NoSuchBucket), never about endpoints, so
+     * they may be shown and kept in history; anything that looks like an address is masked all the same. Import
+     * jobs' failures hold endpoint data and stay in the failure report.
+     */
+    async exportFailureReasons(input: { provider: ProviderName; job: JobRef }): Promise<string[]> {
+      if (input.job.kind !== 'EXPORT') return [];
+      const { failures } = await adapter(input.provider).getJob(input.job, {
+        abortSignal: Context.current().cancellationSignal,
+      });
+      return firstDistinct(failures.map(maskAddresses), MAX_FAILURE_REASONS);
     },
 
     /**

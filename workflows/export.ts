@@ -6,6 +6,7 @@ import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
+import { exportFailureNote } from './helpers/export-failure';
 
 /**
  * exportEndpoints: create the export job (or adopt the one a retried attempt created) → wait for it in one
@@ -77,7 +78,8 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
       failed: job.counters.totalFailures,
     });
     if (job.state !== 'SUCCEEDED') {
-      const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces); nothing was listed or downloaded`;
+      const why = await exportFailureNote(input.provider, job);
+      const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces)${why}; nothing was listed or downloaded`;
       throw failedRun(FailureType.JobFailed, reason, report('FAILED', { message: reason }));
     }
 

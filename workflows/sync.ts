@@ -16,6 +16,7 @@ import { syncVerdict } from './sync-verdict';
 import { releaseStaging, SYNC_STAGED_FOLDERS } from './helpers/retention';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
+import { exportFailureNote } from './helpers/export-failure';
 import {
   addPiece,
   addTotals,
@@ -180,7 +181,8 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     t.update({ jobStatus: exportJob.rawStatus });
     stageDone('export');
     if (exportJob.state !== 'SUCCEEDED') {
-      const reason = `export job ${exportJob.jobId} ended ${exportJob.rawStatus}; nothing was transferred or imported`;
+      const why = await exportFailureNote(input.provider, exportJob);
+      const reason = `export job ${exportJob.jobId} ended ${exportJob.rawStatus}${why}; nothing was transferred or imported`;
       throw failedRun(FailureType.JobFailed, reason, report('FAILED', reason));
     }
 

@@ -133,6 +133,21 @@ test('a job that ends FAILED fails the run (JobFailed) with a FAILED report nami
   expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('FAILED');
 });
 
+test("an export into a bucket that does not exist fails (JobFailed) with the platform's failure string", async () => {
+  const app = await createApp(env.pinpoint);
+  await seedEndpoints(env, app, [generateEndpoint(4, { invalidEvery: 0 })]);
+  const handle = await start(exportInput(app, { s3Url: `s3://no-such-bucket-${Date.now()}/exports/` }));
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobFailed');
+  expect(failureMessage).toMatch(
+    /^export job \S+ ended FAILED \(1 failed pieces\): s3:\/\/no-such-bucket-\S+ could not be written: \w+/,
+  );
+  // The S3 error code as the storage answered it (SeaweedFS: AccessDenied; AWS: NoSuchBucket).
+  expect(failureMessage).toMatch(/could not be written: (NoSuchBucket|AccessDenied)/);
+  expect(report.message).toBe(failureMessage);
+});
+
 test('an unknown application fails the run at once (non-retryable) saying what to fix', async () => {
   const missing = 'f'.repeat(32);
   const handle = await start(exportInput(missing));
