@@ -7,6 +7,7 @@ import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { exportFailureNote } from './helpers/export-failure';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 
 /**
  * exportEndpoints: create the export job (or adopt the one a retried attempt created) → wait for it in one
@@ -103,6 +104,14 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
     return report('COMPLETED', { localFiles });
   } catch (err) {
     if (isRunOutcome(err)) throw err;
+    if (isWaitTimeout(err)) {
+      await CancellationScope.nonCancellable(() =>
+        cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+          { bucket: out.bucket, prefix: out.key },
+        ]),
+      );
+      throw await jobTimedOut(err, input.provider, job ? [job] : [], (message) => report('FAILED', { message }));
+    }
     if (!isCancellation(err)) {
       t.finish('FAILED');
       throw runFailure(err);

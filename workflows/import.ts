@@ -13,6 +13,7 @@ import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { IMPORT_STAGED_FOLDERS, releaseStaging } from './helpers/retention';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
@@ -156,6 +157,8 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     if (!isCancellation(err)) {
       await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
       if (isRunOutcome(err)) throw err;
+      if (isWaitTimeout(err))
+        throw await jobTimedOut(err, input.provider, jobs, (message) => report('FAILED', { message }));
       t.finish('FAILED');
       throw runFailure(err);
     }

@@ -14,6 +14,7 @@ import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { syncVerdict } from './sync-verdict';
 import { releaseStaging, SYNC_STAGED_FOLDERS } from './helpers/retention';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { exportFailureNote } from './helpers/export-failure';
@@ -342,6 +343,10 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     if (!isCancellation(err)) {
       await releaseStaging(run, SYNC_STAGED_FOLDERS, input.keepStaging);
       if (isRunOutcome(err)) throw err;
+      if (isWaitTimeout(err)) {
+        const jobs = [exportJob, ...importJobs].filter((j) => j !== undefined);
+        throw await jobTimedOut(err, input.provider, jobs, (message) => report('FAILED', message));
+      }
       t.finish('FAILED');
       throw runFailure(err);
     }

@@ -148,6 +148,28 @@ test("an export into a bucket that does not exist fails (JobFailed) with the pla
   expect(report.message).toBe(failureMessage);
 });
 
+test('a job that outlives --max-wait: the run cleans up and fails (JobTimedOut) naming the job and the time waited', async () => {
+  const app = await createApp(env.pinpoint);
+  await seedEndpoints(env, app, [generateEndpoint(5, { invalidEvery: 0 })]);
+  const admin = emulatorAdmin(env);
+  await admin.faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
+  const handle = await start(
+    exportInput(app, { poll: { initialIntervalMs: 100, maxIntervalMs: 300, maxWaitMs: 2_000 } }),
+  );
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  await admin.clearFaults();
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobTimedOut');
+  const jobId = report.job!.jobId;
+  expect(failureMessage).toMatch(
+    new RegExp(`^export job ${jobId} is still \\w+ after \\d+ s \\(poll maxWaitMs 2000\\)`),
+  );
+  expect(report.status).toBe('FAILED');
+  expect(report.message).toBe(failureMessage);
+  expect(await env.stack.s3.listKeys(env.bucket, `exports/${handle.workflowId}/`)).toEqual([]);
+  await admin.release(jobId);
+});
+
 test('an unknown application fails the run at once (non-retryable) saying what to fix', async () => {
   const missing = 'f'.repeat(32);
   const handle = await start(exportInput(missing));
