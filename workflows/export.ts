@@ -16,7 +16,7 @@ import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
  */
 export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('export', { provider: raw.provider, applicationId: raw.applicationId });
+  const t = new PipelineTracker('export', { provider: raw.provider, applicationIds: [raw.applicationId] });
   const input = await calls.checkExportInput
     .executeWithOptions({ summary: 'validate the export input' }, [raw])
     .catch((err: unknown) => {

@@ -39,7 +39,7 @@ interface ImportTarget {
  */
 export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('import', { provider: raw.provider, applicationId: raw.applicationId });
+  const t = new PipelineTracker('import', { provider: raw.provider, applicationIds: [raw.applicationId] });
   const input = await calls.checkImportInput
     .executeWithOptions({ summary: 'validate the import input' }, [raw])
     .catch((err: unknown) => {

@@ -96,7 +96,10 @@ export async function syncTransferBatch(input: TransferBatchInput): Promise<Tran
  */
 export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('sync', { provider: raw.provider, applicationId: raw.sourceApplicationId });
+  const t = new PipelineTracker('sync', {
+    provider: raw.provider,
+    applicationIds: [raw.sourceApplicationId, raw.targetApplicationId],
+  });
   let input: SyncInput;
   try {
     input = await quick.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [raw]);

@@ -83,7 +83,7 @@ AudienceflowStatus; the same query works in the Temporal UI.`,
             status: sa.get(SA_STATUS),
             startTime: w.startTime.toISOString(),
             closeTime: w.closeTime?.toISOString(),
-            applicationId: sa.get(SA_APPLICATION_ID),
+            applicationId: sa.get(SA_APPLICATION_ID)?.join(','),
           });
           if (rows.length >= limit) break;
         }

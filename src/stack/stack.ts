@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
 import { isListening, isPortFree } from './ports';
 import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
+import { assertSearchAttributeTypes } from './search-attribute-check';
 import { ensureBucket, localS3Client, s3Endpoint, s3Healthy, startWeed, weedPortsFor } from './s3-server';
 import { readState, writeState } from './stack-state';
 import type { PartName, PartRecord, StackState } from './stack-state';
@@ -122,7 +123,10 @@ async function preflightPorts(o: StackOptions, state: StackState): Promise<void>
 }
 
 async function upTemporal(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
-  if (await adoptRunning('temporal', state.parts.temporal, log)) return;
+  if (await adoptRunning('temporal', state.parts.temporal, log)) {
+    await assertSearchAttributeTypes(`127.0.0.1:${state.parts.temporal?.port ?? o.temporalPort}`, o.namespace);
+    return;
+  }
   const logFile = logFileFor('temporal');
   const binary = requireTool('temporal');
   const dataDir = path.join(stateDir(), 'temporal');
@@ -142,6 +146,7 @@ async function upTemporal(o: StackOptions, state: StackState, log: (l: string) =
     },
   });
   log(`${LABEL.temporal.padEnd(20)} started on 127.0.0.1:${o.temporalPort} (pid ${state.parts.temporal?.pid ?? '?'})`);
+  await assertSearchAttributeTypes(`127.0.0.1:${o.temporalPort}`, o.namespace);
 }
 
 async function upS3(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {

@@ -97,7 +97,7 @@ test('exports every endpoint, downloads the pieces intact, keeps addresses out o
   // Exactly one export job in the emulator; search attributes and the progress query tell the same story.
   expect((await emulatorAdmin(env).app(app)).jobs.export).toBe(1);
   const described = await handle.describe();
-  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toBe(report.job!.jobId);
+  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toEqual([report.job!.jobId]);
   expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('COMPLETED');
   expect(await handle.query(progressQuery)).toMatchObject({
     pipeline: 'export',

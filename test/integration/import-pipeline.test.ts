@@ -108,7 +108,7 @@ test('local CSV: every row imported, counts match the emulator, no address in hi
   expect(written.rejectedRows).toEqual([]);
 
   const described = await handle.describe();
-  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toBe(report.jobs[0]!.jobId);
+  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toEqual([report.jobs[0]!.jobId]);
   expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('COMPLETED');
   expect(await handle.query(progressQuery)).toMatchObject({ pipeline: 'import', phase: 'done', processed: 120 });
   const history = await historyText(handle);

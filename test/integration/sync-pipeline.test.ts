@@ -66,6 +66,16 @@ test('a sync copies every valid endpoint: exact counts at every stage and in the
   const report: SyncReport = await handle.result();
 
   expect(report.status).toBe('COMPLETED');
+  // Findable: by the target application and by one import job id (keyword lists), not only by the source.
+  const found = async (query: string) => {
+    const ids: string[] = [];
+    for await (const w of env.client.workflow.list({ query })) ids.push(w.workflowId);
+    return ids.includes(report.workflowId) ? true : undefined;
+  };
+  await eventually('the sync found by its target app', () => found(`AudienceflowApplicationId = '${target}'`));
+  await eventually('the sync found by an import job id', () =>
+    found(`AudienceflowJobId = '${report.importJobs[1]!.jobId}'`),
+  );
   // Retention: the exported pieces, parts and job copies are gone; the reports and rejected rows stay.
   expect(await runFolders(`sync/${report.workflowId}/${report.runId}/`)).toEqual([
     'import-failures.json',

@@ -12,13 +12,13 @@ export class PipelineTracker {
   private readonly startedAt = Date.now();
   private phaseStartedAt = Date.now();
 
-  constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationId: string }) {
+  constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationIds: string[] }) {
     this.progress = { pipeline, phase: 'starting' };
     setHandler(progressQuery, () => this.progress, { description: 'Phase, job status and counts of this run' });
     upsertSearchAttributes([
       { key: SA_PIPELINE, value: pipeline },
       { key: SA_PROVIDER, value: meta.provider },
-      { key: SA_APPLICATION_ID, value: meta.applicationId },
+      { key: SA_APPLICATION_ID, value: meta.applicationIds },
       { key: SA_STATUS, value: 'RUNNING' },
     ]);
     this.publish();
@@ -38,7 +38,7 @@ export class PipelineTracker {
   }
 
   jobIds(ids: string[]): void {
-    upsertSearchAttributes([{ key: SA_JOB_ID, value: ids.join(',') }]);
+    upsertSearchAttributes([{ key: SA_JOB_ID, value: ids }]);
   }
 
   /** Final status: search attribute, details, and the total duration. */
