@@ -11,7 +11,7 @@ import type { ExportReport, SyncReport } from '../../src/contracts';
 import { startStack } from '../harness';
 import type { TestStack } from '../harness';
 import type { CliWorker } from './cli-support';
-import { cliEnv, createApp, emulatorAdmin, endpointsCsv, runCli, startCliWorker } from './cli-support';
+import { cliEnv, createApp, emulatorAdmin, endpointsCsv, runCli, startCliWorker, waitFor } from './cli-support';
 
 const N = 40;
 
@@ -151,6 +151,16 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     expect(r.stderr).toContain(`Started sync ${report.workflowId}`);
     const counts = await emulatorAdmin<{ byApp: Record<string, { endpoints: number }> }>(stack, 'GET', 'counts');
     expect(counts.byApp[target]?.endpoints).toBe(N);
+    // Found by its target application too (AudienceflowApplicationId holds source and target).
+    await waitFor(
+      'the sync in list --app <target>',
+      async () => {
+        const l = await runCli(['list', '--app', target, '--json'], env);
+        const rows = JSON.parse(l.stdout || '[]') as { workflowId: string; applicationId: string }[];
+        return rows.find((x) => x.workflowId === report.workflowId);
+      },
+      30_000,
+    );
   });
 
   it('a job that ends FAILED gives exit 1 and a FAILED report; status shows Temporal status FAILED and the report', async () => {
@@ -174,7 +184,9 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     const r = await runCli(['import', '--app', app, 'typo.csv', 'empty.csv', '--wait'], env, 90_000, dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/status\s+FAILED/);
-    expect(r.stdout).toContain('typo.csv line 1: the file cannot be read: CSV header (line 1): header column 1 "Adress" is not an endpoint field');
+    expect(r.stdout).toContain(
+      'typo.csv line 1: the file cannot be read: CSV header (line 1): header column 1 "Adress" is not an endpoint field',
+    );
     expect(r.stdout).toContain('empty.csv: the file holds no endpoint rows');
     expect(r.stdout).not.toContain('someone@example.test');
   });
