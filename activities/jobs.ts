@@ -77,6 +77,12 @@ export function createJobActivities(deps: ActivityDeps) {
       }
     },
 
+    /** Fails (NotFound) when the application does not exist: an import asks before it uploads anything. */
+    async checkApplication(input: { provider: ProviderName; applicationId: string }): Promise<void> {
+      const p = adapter(input.provider);
+      await p.checkApplication?.(input.applicationId, { abortSignal: Context.current().cancellationSignal });
+    },
+
     /**
      * Why an export job failed, in the platform's words: its first failure strings, de-duplicated. An export job's
      * failures are about the job (the S3 location, the error code such as NoSuchBucket), never about endpoints, so

@@ -46,6 +46,15 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       t.finish('FAILED');
       throw runFailure(err);
     });
+  // A missing application fails here, before a byte is uploaded.
+  await calls.checkApplication
+    .executeWithOptions({ summary: `check that application ${input.applicationId} exists` }, [
+      { provider: input.provider, applicationId: input.applicationId },
+    ])
+    .catch((err: unknown) => {
+      t.finish('FAILED');
+      throw runFailure(err);
+    });
   const poll = resolvePollPolicy(input.poll);
   const staging = input.stagingUrl
     ? runPrefix(parseS3Url(input.stagingUrl, 'staging S3 URL'), workflowId, runId)

@@ -261,6 +261,9 @@ test('an import job that ends FAILED fails the run (JobFailed) with the report a
   expect(end.temporalStatus).toBe('FAILED');
   expect(end.failureType).toBe('JobFailed');
   expect(end.failureMessage).toBe(`import job(s) ${report.jobs[0]!.jobId} ended FAILED; see the failure report.`);
+  // Retention on failure: the uploaded parts are gone, the failure report stays.
+  const left = await env.stack.s3.listKeys(env.bucket, `staging/${handle.workflowId}/`);
+  expect(left.map((k) => k.split('/').slice(3).join('/'))).toEqual(['failure-report.json']);
   expect(report.status).toBe('FAILED');
   expect(report.jobs[0]?.state).toBe('FAILED');
   expect(report.message).toContain(`${report.jobs[0]!.jobId} ended FAILED`);
@@ -325,12 +328,18 @@ test('retention: a run leaves only its failure report and rejected rows, or ever
     'rejected-rows.ndjson',
   ]);
 
-  // A run that fails after the upload (here: the application does not exist) leaves nothing staged either.
+  // An application that does not exist fails the run before anything is uploaded.
   const missing = await env.client.workflow.start('importEndpoints', {
     taskQueue: env.taskQueue,
     workflowId: `import-missing-${Date.now()}`,
     args: [importInput('e'.repeat(32), { source: { kind: 'local', paths: [file] } })],
   });
-  await expect(missing.result()).rejects.toMatchObject({ cause: { type: 'NotFound' } });
-  expect((await staged(missing.workflowId)).filter((k) => k.startsWith('parts/'))).toEqual([]);
+  await expect(missing.result()).rejects.toMatchObject({
+    cause: { type: 'NotFound', message: expect.stringMatching(/^application e{32} not found/) },
+  });
+  expect(await staged(missing.workflowId)).toEqual([]);
+  const history = await missing.fetchHistory();
+  const scheduled = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+  expect(scheduled).toContain('checkApplication');
+  expect(scheduled).not.toContain('uploadLocalFiles');
 });
