@@ -21,7 +21,7 @@ export interface WaitForJobInput {
 }
 
 /** Slices of a poll interval between heartbeats, so a cancellation is seen within about a second. */
-const SLEEP_SLICE_MS = 1_000;
+const SLEEP_SLICE_MS = 500;
 
 /** How many of a failed export job's failure strings the run shows. */
 const MAX_FAILURE_REASONS = 3;

@@ -3,6 +3,7 @@
  * worker finishes the run, the emulator holds exactly one export job, no downloaded file is corrupt — and
  * cancellation while polling (CANCELLED report, nothing of the run left in S3).
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,11 +163,24 @@ test('cancel while polling: Canceled with a report saying Pinpoint cannot stop t
     // The wait activity ended as cancelled (it saw the cancellation through its heartbeat), not by timeout.
     const history = await handle.fetchHistory();
     expect(history.events?.some((e) => e.activityTaskCanceledEventAttributes)).toBe(true);
+    // Prompt: from the cancel request to the polling activity reporting itself cancelled, within 2 s.
+    const requested = eventTimeMs(history, (e) => e.workflowExecutionCancelRequestedEventAttributes);
+    const seen = eventTimeMs(history, (e) => e.activityTaskCanceledEventAttributes);
+    expect(seen - requested).toBeGreaterThanOrEqual(0);
+    expect(seen - requested).toBeLessThan(2_000);
     await admin.release(polling.jobId);
   } finally {
     await worker.stop();
   }
 });
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+/** When the first event `pick` selects was recorded (ms since the epoch; NaN when there is none). */
+function eventTimeMs(history: History, pick: (e: NonNullable<History['events']>[number]) => unknown): number {
+  const t = history.events?.find((e) => pick(e))?.eventTime;
+  return t ? Number(t.seconds) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN;
+}
 
 /** Finished (renamed) files under dir with their modification times. */
 function completeFiles(dir: string): Map<string, number> {

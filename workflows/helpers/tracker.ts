@@ -1,4 +1,4 @@
-import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { progressQuery, SA_APPLICATION_ID, SA_JOB_ID, SA_PIPELINE, SA_PROVIDER, SA_STATUS } from '../../src/contracts';
 import type { Phase, PipelineProgress, PipelineStatus, ProviderName } from '../../src/contracts';
 
@@ -11,6 +11,7 @@ export class PipelineTracker {
   readonly durationsMs: Record<string, number> = {};
   private readonly startedAt = Date.now();
   private phaseStartedAt = Date.now();
+  private cancelling = false;
 
   constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationIds: string[] }) {
     this.progress = { pipeline, phase: 'starting' };
@@ -22,6 +23,11 @@ export class PipelineTracker {
       { key: SA_STATUS, value: 'RUNNING' },
     ]);
     this.publish();
+    // The details say so as soon as a cancel is requested, while the running activity is still being stopped.
+    CancellationScope.current().cancelRequested.catch(() => {
+      this.cancelling = true;
+      this.publish();
+    });
   }
 
   /** Enters a phase; the time spent in the previous one is added to durationsMs. */
@@ -75,6 +81,7 @@ export class PipelineTracker {
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
     if (p.note && !p.outcome) lines.push(p.note);
+    if (this.cancelling && !p.outcome) lines.push('**cancelling…** (stopping, then cleaning up)');
     if (p.outcome) lines.push(`**${p.outcome}**${p.note ? ` — ${p.note}` : ''}`);
     setCurrentDetails(lines.join('  \n'));
   }
