@@ -7,6 +7,7 @@ import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../s
 import type { ActivityDeps } from './deps';
 import { pollDelayMs } from './support/backoff';
 import { rethrowCancellation } from './support/cancellation';
+import { maskAddresses } from './support/mask';
 
 export interface CreatedJob {
   job: JobSnapshot;
@@ -32,11 +33,6 @@ function firstDistinct(texts: string[], n: number): string[] {
     0,
     n,
   );
-}
-
-/** Masks e-mail addresses and E.164 phone numbers in a provider's failure string. */
-function maskAddresses(text: string): string {
-  return text.replace(/[^\s@"',;:]+@[^\s@"',;:]+/g, '<address>').replace(/\+\d[\d -]{7,}\d/g, '<number>');
 }
 
 export function createJobActivities(deps: ActivityDeps) {

@@ -7,6 +7,7 @@ import type { EndpointFileFormat, TransferHeartbeat } from '../../src/contracts'
 import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
+import { maskAddresses } from './mask';
 import type { ChunkOutput } from './line-processor';
 import { openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
@@ -97,7 +98,9 @@ export async function uploadEndpointFiles(
   let rejects: S3ObjectWriter | undefined;
   const fileProblems: RejectedRow[] = [];
   const fileProblem = (file: string, line: number, reason: string) => {
-    if (fileProblems.length < MAX_FILE_PROBLEMS) fileProblems.push({ file: path.basename(file), line, reason });
+    // A CSV without a header has a row where the header should be: mask what looks like an address.
+    if (fileProblems.length < MAX_FILE_PROBLEMS)
+      fileProblems.push({ file: path.basename(file), line, reason: maskAddresses(reason) });
   };
   const sizes = await Promise.all(input.paths.map(async (p) => (await fsp.stat(p)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);

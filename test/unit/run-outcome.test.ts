@@ -9,6 +9,7 @@ import type { JobSnapshot, SyncCounts } from '../../src/contracts';
 import { outcomeFromError, withCancelledReport } from '../../src/cli/outcome';
 import { parseRejectLimit } from '../../src/cli/parse';
 import { syncVerdict } from '../../workflows/sync-verdict';
+import { maskAddresses } from '../../activities/support/mask';
 
 const failed = (cause: Error) =>
   new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);
@@ -118,5 +119,17 @@ describe('the CLI reads the report of every ending', () => {
       report,
     });
     expect(withCancelledReport(o, undefined).report).toBeUndefined();
+  });
+});
+
+describe('texts shown from whole-file rejections and job failures', () => {
+  it('mask addresses and phone numbers, keep the rest', () => {
+    expect(maskAddresses('header column 1 "someone@example.test" is not an endpoint field')).toBe(
+      'header column 1 "<address>" is not an endpoint field',
+    );
+    expect(maskAddresses('column 2 "+49 170 1234567" x')).toBe('column 2 "<number>" x');
+    expect(maskAddresses('s3://b/k/part-00000.json.gz: could not be written: NoSuchBucket')).toBe(
+      's3://b/k/part-00000.json.gz: could not be written: NoSuchBucket',
+    );
   });
 });
