@@ -20,7 +20,7 @@ export async function assertSearchAttributeTypes(address: string, namespace: str
   const connection = await Connection.connect({ address, connectTimeout: 5_000 });
   try {
     const res = await connection.operatorService.listSearchAttributes({ namespace });
-    const wrong = searchAttributeMismatches(res.customAttributes as Record<string, number>);
+    const wrong = searchAttributeMismatches(res.customAttributes);
     if (wrong.length === 0) return;
     throw new Error(
       `the local Temporal server has ${wrong.map(([n, has, wants]) => `${n} as ${has} (needs ${wants})`).join(', ')}: ` +
