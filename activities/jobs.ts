@@ -7,6 +7,7 @@ import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../s
 import type { ActivityDeps } from './deps';
 import { pollDelayMs } from './support/backoff';
 import { rethrowCancellation } from './support/cancellation';
+import { maskAddresses } from './support/mask';
 
 export interface CreatedJob {
   job: JobSnapshot;
@@ -21,7 +22,18 @@ export interface WaitForJobInput {
 }
 
 /** Slices of a poll interval between heartbeats, so a cancellation is seen within about a second. */
-const SLEEP_SLICE_MS = 1_000;
+const SLEEP_SLICE_MS = 500;
+
+/** How many of a failed export job's failure strings the run shows. */
+const MAX_FAILURE_REASONS = 3;
+const MAX_REASON_LENGTH = 300;
+
+function firstDistinct(texts: string[], n: number): string[] {
+  return [...new Set(texts.map((t) => (t.length > MAX_REASON_LENGTH ? `${t.slice(0, MAX_REASON_LENGTH)}…` : t)))].slice(
+    0,
+    n,
+  );
+}
 
 export function createJobActivities(deps: ActivityDeps) {
   const adapter = (name: ProviderName): ProviderAdapter =>
@@ -59,6 +71,26 @@ export function createJobActivities(deps: ActivityDeps) {
       } catch (err) {
         rethrowCancellation(err);
       }
+    },
+
+    /** Fails (NotFound) when the application does not exist: an import asks before it uploads anything. */
+    async checkApplication(input: { provider: ProviderName; applicationId: string }): Promise<void> {
+      const p = adapter(input.provider);
+      await p.checkApplication?.(input.applicationId, { abortSignal: Context.current().cancellationSignal });
+    },
+
+    /**
+     * Why an export job failed, in the platform's words: its first failure strings, de-duplicated. An export job's
+     * failures are about the job (the S3 location, the error code such as NoSuchBucket), never about endpoints, so
+     * they may be shown and kept in history; anything that looks like an address is masked all the same. Import
+     * jobs' failures hold endpoint data and stay in the failure report.
+     */
+    async exportFailureReasons(input: { provider: ProviderName; job: JobRef }): Promise<string[]> {
+      if (input.job.kind !== 'EXPORT') return [];
+      const { failures } = await adapter(input.provider).getJob(input.job, {
+        abortSignal: Context.current().cancellationSignal,
+      });
+      return firstDistinct(failures.map(maskAddresses), MAX_FAILURE_REASONS);
     },
 
     /**

@@ -55,6 +55,7 @@ export function createReportActivities(deps: ActivityDeps) {
           });
         }
         const head = {
+          notice: reportNotice(input.rejectedRows !== undefined, providerFailures > 0),
           workflowId: input.workflowId,
           runId: input.runId,
           provider: input.provider,
@@ -63,7 +64,11 @@ export function createReportActivities(deps: ActivityDeps) {
           jobs,
         };
         // Streamed: the rejected rows may be many; they are copied line by line from S3.
-        await sink.write(`${JSON.stringify(head, null, 2).replace(/\n}$/, '')},\n  "rejectedRows": [`);
+        // The notice is on the first line, so whoever opens the file (or `head -1` it) is told what it holds.
+        const body = JSON.stringify(head, null, 2)
+          .replace(/^\{\n\s*/, '{ ')
+          .replace(/\n}$/, '');
+        await sink.write(`${body},\n  "rejectedRows": [`);
         if (input.rejectedRows) {
           const out = await deps.s3.send(
             new GetObjectCommand({ Bucket: input.rejectedRows.bucket, Key: input.rejectedRows.key }),
@@ -88,4 +93,13 @@ export function createReportActivities(deps: ActivityDeps) {
       }
     },
   };
+}
+
+/** The failure report's first line: whether it holds endpoint data (rejected rows, the provider's failure strings). */
+export function reportNotice(rejectedRows: boolean, providerFailures: boolean): string {
+  if (!rejectedRows && !providerFailures) return 'This failure report holds no rejected row and no provider failure.';
+  const what = [rejectedRows && 'rejected rows', providerFailures && "the provider's failure strings (if any)"].filter(
+    Boolean,
+  );
+  return `This failure report holds ${what.join(' and ')}: endpoint data. Keep it private and delete it when no longer needed.`;
 }

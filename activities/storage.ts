@@ -51,6 +51,8 @@ export interface CleanupInput {
   prefix: string;
   /** Local files this run downloaded (and their partial temp files) to delete; paths as in downloadObjects. */
   local?: { dir: string; prefix: string; keys: string[] };
+  /** Delete only under these folders of the run's prefix (e.g. `parts/`), keeping the rest; unset: everything. */
+  only?: string[];
 }
 
 export interface CleanupResult {
@@ -165,8 +167,18 @@ export function createStorageActivities(deps: ActivityDeps) {
           FailureType.BadInput,
         );
       }
-      const abortedUploads = await abortUploadsUnder(s3, input.bucket, input.prefix).catch(() => 0);
-      const deletedObjects = await deleteObjectsUnder(s3, input.bucket, input.prefix);
+      let abortedUploads = 0;
+      let deletedObjects = 0;
+      for (const sub of input.only ?? ['']) {
+        if (sub !== '' && (!sub.endsWith('/') || sub.startsWith('/') || sub.includes('..'))) {
+          throw ApplicationFailure.nonRetryable(
+            `refusing to delete under "${sub}": not a run folder`,
+            FailureType.BadInput,
+          );
+        }
+        abortedUploads += await abortUploadsUnder(s3, input.bucket, input.prefix + sub).catch(() => 0);
+        deletedObjects += await deleteObjectsUnder(s3, input.bucket, input.prefix + sub);
+      }
       let deletedFiles = 0;
       if (input.local) {
         for (const key of input.local.keys) {

@@ -4,6 +4,7 @@
  * by a factory that receives the S3 client, so tests and the benchmark inject their own.
  */
 import type { Readable } from 'node:stream';
+import { reportNotice } from './reports';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FailureType } from '../src/contracts/failures';
@@ -156,7 +157,10 @@ export function createTransferActivities({ s3, threadMinBytes, transferThreads }
     }
     const sink = openTextSink(input.location, s3);
     try {
-      await sink.write(`{\n  "summary": ${JSON.stringify(input.summary)},\n  "importReports": [`);
+      const notice = reportNotice(input.rejected.keys.length > 0, input.importReportUrls.length > 0);
+      await sink.write(
+        `{ "notice": ${JSON.stringify(notice)},\n  "summary": ${JSON.stringify(input.summary)},\n  "importReports": [`,
+      );
       for (const [i, url] of input.importReportUrls.entries()) {
         const loc = parseS3Url(url, 'import report URL');
         let text: string;

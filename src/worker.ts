@@ -8,6 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { NativeConnection as NativeConnectionType, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
+import { HEARTBEAT_THROTTLE_MS } from '../activities/support/heartbeat';
 import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes, transferThreads } from './config';
 import { createPinpointClient } from './providers/pinpoint/client';
 import { createS3Client } from './providers/s3-client';
@@ -48,6 +49,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Cleanup after a cancellation and in-flight polls get a moment to finish on shutdown.
     shutdownGraceTime: '10s',
+    // A cancel reaches a heartbeating activity within about a second (see HEARTBEAT_THROTTLE_MS).
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
+    defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
     ...opts.worker,
   });
 }

@@ -1,10 +1,13 @@
 import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
 import type { ExportInput, ExportReport, JobSnapshot, S3ObjectRef } from '../src/contracts';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
+import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
+import { exportFailureNote } from './helpers/export-failure';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 
 /**
  * exportEndpoints: create the export job (or adopt the one a retried attempt created) → wait for it in one
@@ -13,7 +16,7 @@ import { PipelineTracker } from './helpers/tracker';
  */
 export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('export', { provider: raw.provider, applicationId: raw.applicationId });
+  const t = new PipelineTracker('export', { provider: raw.provider, applicationIds: [raw.applicationId] });
   const input = await calls.checkExportInput
     .executeWithOptions({ summary: 'validate the export input' }, [raw])
     .catch((err: unknown) => {
@@ -26,17 +29,18 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   const outputUrl = formatS3Url(out);
   let job: JobSnapshot | undefined;
   let objects: S3ObjectRef[] = [];
-  const report = (status: ExportReport['status'], extra: Partial<ExportReport> = {}): ExportReport => ({
-    workflowId,
-    runId,
-    status,
-    job,
-    outputUrl,
-    objects,
-    totalBytes: objects.reduce((s, o) => s + o.size, 0),
-    ...extra,
-    durationsMs: t.finish(status, extra.message),
-  });
+  const report = (status: ExportReport['status'], extra: Partial<ExportReport> = {}): ExportReport =>
+    t.settle({
+      workflowId,
+      runId,
+      status,
+      job,
+      outputUrl,
+      objects,
+      totalBytes: objects.reduce((s, o) => s + o.size, 0),
+      ...extra,
+      durationsMs: t.finish(status, extra.message),
+    });
 
   try {
     t.phase('creating-job');
@@ -75,9 +79,9 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
       failed: job.counters.totalFailures,
     });
     if (job.state !== 'SUCCEEDED') {
-      return report('FAILED', {
-        message: `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces); nothing was listed or downloaded`,
-      });
+      const why = await exportFailureNote(input.provider, job);
+      const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces)${why}; nothing was listed or downloaded`;
+      throw failedRun(FailureType.JobFailed, reason, report('FAILED', { message: reason }));
     }
 
     t.phase('listing');
@@ -99,6 +103,15 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
     }
     return report('COMPLETED', { localFiles });
   } catch (err) {
+    if (isRunOutcome(err)) throw err;
+    if (isWaitTimeout(err)) {
+      await CancellationScope.nonCancellable(() =>
+        cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+          { bucket: out.bucket, prefix: out.key },
+        ]),
+      );
+      throw await jobTimedOut(err, input.provider, job ? [job] : [], (message) => report('FAILED', { message }));
+    }
     if (!isCancellation(err)) {
       t.finish('FAILED');
       throw runFailure(err);
@@ -129,8 +142,11 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
       : stopped.includes(job.jobId)
         ? `Export job ${job.jobId} was stopped.`
         : `Pinpoint export job ${job.jobId} cannot be stopped (Pinpoint has no cancel operation) and may still write under ${outputUrl}.`;
-    return report('CANCELLED', {
-      message: `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run.`,
-    });
+    endCancelled(
+      err,
+      report('CANCELLED', {
+        message: `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run.`,
+      }),
+    );
   }
 }

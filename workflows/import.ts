@@ -1,14 +1,25 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import {
+  describeRejectLimit,
+  FailureType,
+  formatS3Url,
+  parseS3Url,
+  rejectLimitExceeded,
+  runPrefix,
+} from '../src/contracts';
 import type { EndpointFileFormat, ImportInput, ImportReport, JobSnapshot } from '../src/contracts';
 import type { UploadEndpointsResult } from '../activities';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
+import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
+import { IMPORT_STAGED_FOLDERS, releaseStaging } from './helpers/retention';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
 import type { SplitSource } from './import-split';
 import { groupParts } from './sync-plan';
+import { describeFileProblems, wholeFileNote } from './import-file-problems';
 
 /** Pinpoint's per-job import limit. */
 const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
@@ -28,9 +39,18 @@ interface ImportTarget {
  */
 export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('import', { provider: raw.provider, applicationId: raw.applicationId });
+  const t = new PipelineTracker('import', { provider: raw.provider, applicationIds: [raw.applicationId] });
   const input = await calls.checkImportInput
     .executeWithOptions({ summary: 'validate the import input' }, [raw])
+    .catch((err: unknown) => {
+      t.finish('FAILED');
+      throw runFailure(err);
+    });
+  // A missing application fails here, before a byte is uploaded.
+  await calls.checkApplication
+    .executeWithOptions({ summary: `check that application ${input.applicationId} exists` }, [
+      { provider: input.provider, applicationId: input.applicationId },
+    ])
     .catch((err: unknown) => {
       t.finish('FAILED');
       throw runFailure(err);
@@ -42,20 +62,21 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const jobs: JobSnapshot[] = [];
   let staged: UploadEndpointsResult | undefined;
   let split: string | undefined;
-  const report = (status: ImportReport['status'], extra: Partial<ImportReport> = {}): ImportReport => ({
-    workflowId,
-    runId,
-    status,
-    jobs: jobs.filter((j) => j !== undefined),
-    totals: {
-      rejectedLocally: staged?.rejected ?? 0,
-      uploaded: staged?.uploaded,
-      processed: jobs.reduce((s, j) => s + (j?.counters.totalProcessed ?? 0), 0),
-      failed: jobs.reduce((s, j) => s + (j?.counters.totalFailures ?? 0), 0),
-    },
-    ...extra,
-    durationsMs: t.finish(status, extra.message),
-  });
+  const report = (status: ImportReport['status'], extra: Partial<ImportReport> = {}): ImportReport =>
+    t.settle({
+      workflowId,
+      runId,
+      status,
+      jobs: jobs.filter((j) => j !== undefined),
+      totals: {
+        rejectedLocally: staged?.rejected ?? 0,
+        uploaded: staged?.uploaded,
+        processed: jobs.reduce((s, j) => s + (j?.counters.totalProcessed ?? 0), 0),
+        failed: jobs.reduce((s, j) => s + (j?.counters.totalFailures ?? 0), 0),
+      },
+      ...extra,
+      durationsMs: t.finish(status, extra.message),
+    });
 
   try {
     let targets: ImportTarget[];
@@ -107,21 +128,46 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     const noReport = written ? '' : ' No report location was given (reportUrl), so no failure report was written.';
     /** What the report adds after its first sentence: how the source was split, where the failure report is not. */
     const tail = `${split ? ` ${split}.` : ''}${noReport}`;
+    /** Files rejected as a whole, for the reports of runs that still imported the other files. */
+    const files = wholeFileNote(staged?.fileProblems);
     if (targets.length === 0) {
-      return report('FAILED', {
-        reportLocation: written?.location,
-        message: `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected; see the failure report.${tail}`,
-      });
+      const why = staged?.fileProblems.length ? ` (${describeFileProblems(staged.fileProblems)})` : '';
+      const reason = `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected${why}; see the failure report.`;
+      throw failedRun(
+        FailureType.NothingToImport,
+        reason,
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${tail}` }),
+      );
     }
     if (failedJobs.length > 0) {
-      return report('FAILED', {
-        reportLocation: written?.location,
-        message: `import job(s) ${failedJobs.map((j) => `${j.jobId} ended ${j.rawStatus}`).join(', ')}; see the failure report.${tail}`,
-      });
+      const reason = `import job(s) ${failedJobs.map((j) => `${j.jobId} ended ${j.rawStatus}`).join(', ')}; see the failure report.`;
+      throw failedRun(
+        FailureType.JobFailed,
+        reason,
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${files}${tail}` }),
+      );
     }
-    return report('COMPLETED', { reportLocation: written?.location, message: tail.trim() || undefined });
+    const rejected = (staged?.rejected ?? 0) + jobs.reduce((s, j) => s + (j.counters.totalFailures ?? 0), 0);
+    const rows = (staged?.rejected ?? 0) + jobs.reduce((s, j) => s + (j.counters.totalProcessed ?? 0), 0);
+    if (input.maxRejected && rejectLimitExceeded(input.maxRejected, rejected, rows)) {
+      const reason = `${rejected} of ${rows} rows were rejected, more than --max-rejected allows (${describeRejectLimit(input.maxRejected)}); the valid rows were imported; see the failure report.`;
+      throw failedRun(
+        FailureType.TooManyRejected,
+        reason,
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${tail}` }),
+      );
+    }
+    const kept = await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
+    return report('COMPLETED', {
+      reportLocation: written?.location,
+      message: `${files}${tail}${kept}`.trim() || undefined,
+    });
   } catch (err) {
     if (!isCancellation(err)) {
+      await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
+      if (isRunOutcome(err)) throw err;
+      if (isWaitTimeout(err))
+        throw await jobTimedOut(err, input.provider, jobs, (message) => report('FAILED', { message }));
       t.finish('FAILED');
       throw runFailure(err);
     }
@@ -160,7 +206,10 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     const cleaned = removed
       ? ` Removed ${removed.deletedObjects} staged object(s) under ${formatS3Url(staging!)}.`
       : '';
-    return report('CANCELLED', { message: `Cancelled; no new import job will be started. ${jobNote}${cleaned}` });
+    endCancelled(
+      err,
+      report('CANCELLED', { message: `Cancelled; no new import job will be started. ${jobNote}${cleaned}` }),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
 import type {
   JobSnapshot,
   S3ObjectRef,
@@ -11,8 +11,13 @@ import type {
 import { cleanup, longRunning } from './helpers/activity-proxies';
 import { quick } from './sync-activities';
 import { runFailure } from './helpers/failures';
+import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
+import { syncVerdict } from './sync-verdict';
+import { releaseStaging, SYNC_STAGED_FOLDERS } from './helpers/retention';
+import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
+import { exportFailureNote } from './helpers/export-failure';
 import {
   addPiece,
   addTotals,
@@ -91,7 +96,10 @@ export async function syncTransferBatch(input: TransferBatchInput): Promise<Tran
  */
 export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('sync', { provider: raw.provider, applicationId: raw.sourceApplicationId });
+  const t = new PipelineTracker('sync', {
+    provider: raw.provider,
+    applicationIds: [raw.sourceApplicationId, raw.targetApplicationId],
+  });
   let input: SyncInput;
   try {
     input = await quick.checkSyncInput.executeWithOptions({ summary: 'validate the sync input and transform' }, [raw]);
@@ -123,7 +131,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   });
   const report = (status: SyncReport['status'], message?: string): SyncReport => {
     const { total } = t.finish(status, message);
-    return {
+    return t.settle({
       workflowId,
       runId,
       status,
@@ -134,7 +142,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       counts: syncCounts(totals, imported()),
       reportLocation,
       durationsMs: { ...stages, total: total ?? 0 },
-    };
+    });
   };
   // The search attribute holds the export job and the first import jobs: a keyword value must stay small (≤ 2 KB).
   const jobIds = () =>
@@ -177,10 +185,9 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     t.update({ jobStatus: exportJob.rawStatus });
     stageDone('export');
     if (exportJob.state !== 'SUCCEEDED') {
-      return report(
-        'FAILED',
-        `export job ${exportJob.jobId} ended ${exportJob.rawStatus}; nothing was transferred or imported`,
-      );
+      const why = await exportFailureNote(input.provider, exportJob);
+      const reason = `export job ${exportJob.jobId} ended ${exportJob.rawStatus}${why}; nothing was transferred or imported`;
+      throw failedRun(FailureType.JobFailed, reason, report('FAILED', reason));
     }
 
     // 2. List the pieces and transfer each one S3 → S3.
@@ -301,9 +308,9 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       );
       importReportUrls.push(written.location);
     }
-    const failedJobs = importJobs.filter((j) => j.state !== 'SUCCEEDED');
-    const status = failedJobs.length > 0 ? 'FAILED' : 'COMPLETED';
     const counts = syncCounts(totals, imported());
+    const verdict = syncVerdict(counts, importJobs, { dryRun, maxRejected: input.maxRejected });
+    const status = verdict ? 'FAILED' : 'COMPLETED';
     reportLocation = await longRunning.writeSyncReport.executeWithOptions({ summary: 'write the sync report' }, [
       {
         location: input.reportUrl ?? formatS3Url({ bucket: run.bucket, key: `${run.key}report.json` }),
@@ -324,16 +331,25 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       },
     ]);
     stageDone('report');
+    const dryRunNote = `dry run: ${counts.transformed} endpoint(s) would be imported into ${input.targetApplicationId}, ${counts.rejected} rejected, ${counts.filtered} filtered; no import job was created`;
+    if (verdict) {
+      throw failedRun(verdict.type, verdict.reason, report('FAILED', verdict.reason));
+    }
     const message = dryRun
-      ? `dry run: ${counts.transformed} endpoint(s) would be imported into ${input.targetApplicationId}, ${counts.rejected} rejected, ${counts.filtered} filtered; no import job was created`
-      : failedJobs.length > 0
-        ? `${failedJobs.length} import job(s) ended ${failedJobs.map((j) => j.rawStatus).join(', ')}; see the report`
-        : totals.written === 0
-          ? 'nothing to import: every exported endpoint was filtered or rejected'
-          : undefined;
-    return report(status, message);
+      ? dryRunNote
+      : totals.written === 0
+        ? `nothing to import: the export had ${counts.exported} endpoint(s), ${counts.filtered} filtered by the transform`
+        : undefined;
+    const kept = await releaseStaging(run, SYNC_STAGED_FOLDERS, input.keepStaging);
+    return report(status, message || kept ? `${message ?? ''}${kept}`.trim() : undefined);
   } catch (err) {
     if (!isCancellation(err)) {
+      await releaseStaging(run, SYNC_STAGED_FOLDERS, input.keepStaging);
+      if (isRunOutcome(err)) throw err;
+      if (isWaitTimeout(err)) {
+        const jobs = [exportJob, ...importJobs].filter((j) => j !== undefined);
+        throw await jobTimedOut(err, input.provider, jobs, (message) => report('FAILED', message));
+      }
       t.finish('FAILED');
       throw runFailure(err);
     }
@@ -353,9 +369,12 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
             : '') +
           '.'
         : 'No Pinpoint job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
-    return report(
-      'CANCELLED',
-      `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${runUrl} (exported pieces, parts, rejected rows).`,
+    endCancelled(
+      err,
+      report(
+        'CANCELLED',
+        `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${runUrl} (exported pieces, parts, rejected rows).`,
+      ),
     );
   }
 }

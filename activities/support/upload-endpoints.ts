@@ -2,10 +2,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import path from 'node:path';
 import type { EndpointFileFormat, TransferHeartbeat } from '../../src/contracts';
 import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
+import { maskAddresses } from './mask';
 import type { ChunkOutput } from './line-processor';
 import { openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
@@ -35,8 +37,16 @@ export interface UploadEndpointsResult {
   rejected: number;
   /** Key of the rejected-rows NDJSON ({file, line, reason} per line), when there were any. */
   rejectedRowsKey?: string;
+  /**
+   * The first files rejected as a whole (empty, header only, bad header, not gzip), with the file's base name: their
+   * reasons name files, lines and columns, never row values, so the run's failure message can carry them.
+   */
+  fileProblems: RejectedRow[];
   inputBytes: number;
 }
+
+/** How many whole-file problems a result carries (the failure report has them all). */
+const MAX_FILE_PROBLEMS = 5;
 
 /** One rejected row as written to the rejected-rows object (and later merged into the failure report). */
 export interface RejectedRow {
@@ -86,6 +96,12 @@ export async function uploadEndpointFiles(
     queueSize: UPLOAD_QUEUE_SIZE,
   });
   let rejects: S3ObjectWriter | undefined;
+  const fileProblems: RejectedRow[] = [];
+  const fileProblem = (file: string, line: number, reason: string) => {
+    // A CSV without a header has a row where the header should be: mask what looks like an address.
+    if (fileProblems.length < MAX_FILE_PROBLEMS)
+      fileProblems.push({ file: path.basename(file), line, reason: maskAddresses(reason) });
+  };
   const sizes = await Promise.all(input.paths.map(async (p) => (await fsp.stat(p)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
@@ -130,6 +146,8 @@ export async function uploadEndpointFiles(
           const wait = reject(file, r.line, r.reason);
           if (wait) await wait;
         }
+        const last = out.rejected[out.rejected.length - 1];
+        if (out.stopped && last) fileProblem(file, last.line, last.reason);
         rows += out.counts.read + (out.stopped ? 1 : 0);
         uploaded += out.counts.written;
       };
@@ -150,7 +168,9 @@ export async function uploadEndpointFiles(
           if (!isGzipError(err)) throw err;
           // The rows before the damage are staged; the file as a whole is reported.
           rows++;
-          await reject(file, 0, `the file cannot be read: it is not valid gzip data (${(err as Error).message})`);
+          const reason = `the file cannot be read: it is not valid gzip data (${(err as Error).message})`;
+          fileProblem(file, 0, reason);
+          await reject(file, 0, reason);
         }
         throwIfCancelled(ctx);
       } finally {
@@ -158,7 +178,11 @@ export async function uploadEndpointFiles(
         await runner?.close();
         runner = undefined;
       }
-      if (rows === 0) await reject(file, 0, 'the file holds no endpoint rows (it is empty, or a CSV header only)');
+      if (rows === 0) {
+        const reason = 'the file holds no endpoint rows (it is empty, or a CSV header only)';
+        fileProblem(file, 0, reason);
+        await reject(file, 0, reason);
+      }
       current = undefined;
       bytesBefore += sizes[i] ?? 0;
       filesDone++;
@@ -177,6 +201,7 @@ export async function uploadEndpointFiles(
       uploaded,
       rejected,
       rejectedRowsKey: rejected > 0 ? rejectedRowsKey : undefined,
+      fileProblems,
       inputBytes: bytesTotal,
     };
   } catch (err) {

@@ -1,4 +1,4 @@
-/** `audienceflow cancel <workflow-id>`: Temporal cancellation; the workflow cleans up and reports CANCELLED. */
+/** `audienceflow cancel <workflow-id>`: Temporal cancellation; the workflow cleans up and ends Canceled with its report. */
 import type { Command } from 'commander';
 import { ExitCode } from '../contracts/failures';
 import { withClient, workflowUiUrl } from './client';
@@ -10,10 +10,11 @@ import { DETACHED_EXIT_CODE, detachedMessage, printOutcome, watchRun } from './w
 export function registerCancelCommand(program: Command): void {
   program
     .command('cancel')
-    .summary('cancel a running pipeline (it cleans up and reports CANCELLED)')
+    .summary('cancel a running pipeline (it cleans up and ends Canceled with a CANCELLED report)')
     .description(
       'Request cancellation of a running pipeline. The run stops polling, starts no new job, removes the partial ' +
-        'files it wrote and completes with a CANCELLED report (a Pinpoint job already running cannot be stopped).',
+        'files it wrote and ends Canceled in Temporal, keeping a CANCELLED report (`audienceflow status` shows it; a ' +
+        'Pinpoint job already running cannot be stopped).',
     )
     .argument('<workflow-id>', 'the workflow id to cancel')
     .option('--wait', 'wait for the cancelled run to finish its cleanup and print its report', false)

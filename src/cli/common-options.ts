@@ -60,6 +60,8 @@ export function addSyncOptions(cmd: Command): Command {
     .option('--max-parallel-transfers <n>', 'pieces transferred at once (default: the workflow default)')
     .option('--max-job-bytes <size>', 'split the import into jobs no larger than this, e.g. 1GB (default: 1GB)')
     .option('--max-concurrent-jobs <n>', 'import jobs running at once')
+    .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
+    .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false)
     .option(
       '--report <location>',
       "where the failure report goes: s3://bucket/key.json or a path on the worker's host",
@@ -67,3 +69,11 @@ export function addSyncOptions(cmd: Command): Command {
   addPollOptions(cmd);
   return addProviderOption(cmd);
 }
+
+export const MAX_REJECTED_FLAG = '--max-rejected <n|p%>';
+export const MAX_REJECTED_HELP =
+  'fail the run (TooManyRejected) when more rows are rejected than this: a number of rows, or a percentage such as 2% (default: no limit)';
+
+export const KEEP_STAGING_FLAG = '--keep-staging';
+export const KEEP_STAGING_HELP =
+  'keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted when the run ends';

@@ -1,7 +1,15 @@
 /** `audienceflow import`: start an importEndpoints run from local files or S3. */
 import type { Command } from 'commander';
 import { withClient } from './client';
-import { addPollOptions, addProviderOption, addStartOptions } from './common-options';
+import {
+  KEEP_STAGING_FLAG,
+  KEEP_STAGING_HELP,
+  addPollOptions,
+  addProviderOption,
+  addStartOptions,
+  MAX_REJECTED_FLAG,
+  MAX_REJECTED_HELP,
+} from './common-options';
 import type { ImportRawOptions } from './options';
 import { ENV_ROLE_ARN, ENV_S3_URL, buildImportInput } from './options';
 import type { StartFlags } from './start';
@@ -42,7 +50,9 @@ export function registerImportCommand(program: Command): void {
       '--max-job-bytes <size>',
       'split into jobs no larger than this, e.g. 1GB (default: 1GB, the Pinpoint limit)',
     )
-    .option('--max-concurrent-jobs <n>', 'import jobs running at once');
+    .option('--max-concurrent-jobs <n>', 'import jobs running at once')
+    .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
+    .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false);
   addPollOptions(cmd);
   addProviderOption(cmd);
   addStartOptions(cmd, 'import');

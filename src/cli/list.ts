@@ -65,8 +65,9 @@ Examples:
   audienceflow list --pipeline sync --status FAILED
   audienceflow list --app 0123456789abcdef0123456789abcdef --limit 5 --json
 
-The filters use the custom search attributes AudienceflowPipeline, AudienceflowApplicationId and
-AudienceflowStatus; the same query works in the Temporal UI.`,
+The filters use the custom search attributes AudienceflowPipeline, AudienceflowApplicationId (every
+application a run touches: --app finds a sync by its source or its target) and AudienceflowStatus;
+the same query works in the Temporal UI.`,
     )
     .action(async (opts: ListFilters & { limit: string; json: boolean }) => {
       const query = buildListQuery(opts);
@@ -83,7 +84,7 @@ AudienceflowStatus; the same query works in the Temporal UI.`,
             status: sa.get(SA_STATUS),
             startTime: w.startTime.toISOString(),
             closeTime: w.closeTime?.toISOString(),
-            applicationId: sa.get(SA_APPLICATION_ID),
+            applicationId: sa.get(SA_APPLICATION_ID)?.join(','),
           });
           if (rows.length >= limit) break;
         }

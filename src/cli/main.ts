@@ -9,7 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { isGrpcServiceError } from '@temporalio/client';
 import { PROJECT_ROOT, loadStackEnv, temporalSettings } from '../config';
 import { ExitCode } from '../contracts/failures';
-import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { searchAttributeCommands } from '../contracts/search-attributes';
 import { InputError } from '../inputs';
 import { registerCancelCommand } from './cancel';
 import { registerEmulatorCommand } from './emulator';
@@ -138,9 +138,11 @@ export function reportError(e: unknown): number {
   const message = errorChain(err);
   if (/Audienceflow\w+/.test(message) && /not defined|no mapping|unknown|invalid/i.test(message)) {
     process.stderr.write(
-      `audienceflow: ${message}\nThe server does not know the custom search attributes. Fix: register them once:\n` +
-        Object.keys(SEARCH_ATTRIBUTES)
-          .map((name) => `  temporal operator search-attribute create --name ${name} --type Keyword`)
+      `audienceflow: ${message}\nThe server does not know the custom search attributes, or knows them with older ` +
+        'types (AudienceflowApplicationId and AudienceflowJobId are KeywordList now). Fix: register them once ' +
+        '(remove an old one first: temporal operator search-attribute remove --name <name>):\n' +
+        searchAttributeCommands()
+          .map((c) => `  ${c}`)
           .join('\n') +
         '\n(`audienceflow stack up` does this for the local stack.)\n',
     );

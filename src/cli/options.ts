@@ -14,7 +14,7 @@ import { HEX32, MAX_IMPORT_JOB_BYTES } from '../inputs/fields';
 import type { BadInputError } from './errors';
 import { CliError, badInput } from './errors';
 import { ExitCode } from '../contracts/failures';
-import { parseDurationMs, parseKeyValue, parseList, parseSizeBytes } from './parse';
+import { parseDurationMs, parseKeyValue, parseList, parseRejectLimit, parseSizeBytes } from './parse';
 
 /** Env defaults the local stack writes (so `audienceflow export --app X` works after `stack up`). */
 export const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
@@ -101,6 +101,19 @@ const positiveInt = (flag: string, max: number) =>
     return n;
   });
 
+const rejectLimit = () =>
+  z.string().transform((text, ctx) => {
+    const limit = parseRejectLimit(text);
+    if (!limit) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is neither a number of rows nor a percentage. Fix: pass e.g. --max-rejected 100 or --max-rejected 2%`,
+      });
+      return z.NEVER;
+    }
+    return limit;
+  });
+
 const sizeBytes = (min: number, max: number) =>
   z.string().transform((text, ctx) => {
     const n = parseSizeBytes(text);
@@ -157,6 +170,7 @@ const COMMON_FIELD_FLAGS: Record<string, string> = {
   reportUrl: '--report',
   maxJobBytes: '--max-job-bytes',
   maxConcurrentJobs: '--max-concurrent-jobs',
+  maxRejected: '--max-rejected',
   segmentId: '--segment-id',
   segmentVersion: '--segment-version',
 };
@@ -329,6 +343,8 @@ export interface ImportRawOptions extends PollRawOptions {
   report?: string;
   maxJobBytes?: string;
   maxConcurrentJobs?: string;
+  maxRejected?: string;
+  keepStaging?: boolean;
   provider?: string;
 }
 
@@ -341,6 +357,7 @@ export const IMPORT_FLAGS: Record<string, string> = {
   report: '--report',
   maxJobBytes: '--max-job-bytes',
   maxConcurrentJobs: '--max-concurrent-jobs',
+  maxRejected: '--max-rejected',
   provider: '--provider',
   ...POLL_FLAGS,
 };
@@ -454,6 +471,8 @@ export function buildImportInput(
       report: reportLocation(cwd).optional(),
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
       maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
+      maxRejected: rejectLimit().optional(),
+      keepStaging: z.boolean().default(false),
       provider,
       ...pollShape,
     }),
@@ -521,6 +540,8 @@ export function buildImportInput(
     ...(o.report !== undefined && { reportUrl: o.report }),
     ...(o.maxJobBytes !== undefined && { maxJobBytes: o.maxJobBytes }),
     ...(o.maxConcurrentJobs !== undefined && { maxConcurrentJobs: o.maxConcurrentJobs }),
+    ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
+    ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
   });
 }
@@ -545,6 +566,8 @@ export interface SyncRawOptions extends PollRawOptions {
   maxParallelTransfers?: string;
   maxJobBytes?: string;
   maxConcurrentJobs?: string;
+  maxRejected?: string;
+  keepStaging?: boolean;
   report?: string;
   provider?: string;
 }
@@ -564,6 +587,7 @@ export const SYNC_FLAGS: Record<string, string> = {
   maxParallelTransfers: '--max-parallel-transfers',
   maxJobBytes: '--max-job-bytes',
   maxConcurrentJobs: '--max-concurrent-jobs',
+  maxRejected: '--max-rejected',
   report: '--report',
   provider: '--provider',
   ...POLL_FLAGS,
@@ -640,6 +664,8 @@ export function buildSyncInput(
       maxParallelTransfers: positiveInt('--max-parallel-transfers', 64).optional(),
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
       maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
+      maxRejected: rejectLimit().optional(),
+      keepStaging: z.boolean().default(false),
       report: reportLocation(cwd).optional(),
       provider,
       ...segmentShape,
@@ -666,6 +692,8 @@ export function buildSyncInput(
     ...(o.maxJobBytes !== undefined && { maxJobBytes: o.maxJobBytes }),
     ...(o.maxConcurrentJobs !== undefined && { maxConcurrentJobs: o.maxConcurrentJobs }),
     ...(o.report !== undefined && { reportUrl: o.report }),
+    ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
+    ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
   });
 }

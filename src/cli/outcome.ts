@@ -2,7 +2,7 @@
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { PipelineStatus } from '../contracts';
-import { ExitCode } from '../contracts/failures';
+import { ExitCode, REPORT_MEMO_KEY } from '../contracts/failures';
 
 export interface RunOutcome {
   workflowId: string;
@@ -67,6 +67,10 @@ export function outcomeFromError(workflowId: string, err: unknown): RunOutcome |
   }
   const root = cause ? rootCause(cause) : err;
   const failureType = root instanceof ApplicationFailure ? (root.type ?? undefined) : undefined;
+  // A run that ran but did not do its job fails with its report as the first detail.
+  const report = root instanceof ApplicationFailure ? reportOf(root.details?.[0]) : undefined;
+  if (report)
+    return { workflowId, status: 'FAILED', exitCode: ExitCode.RunFailed, report, message: root.message, failureType };
   return {
     workflowId,
     status: 'FAILED',
@@ -74,6 +78,18 @@ export function outcomeFromError(workflowId: string, err: unknown): RunOutcome |
     message: root.message || err.message,
     ...(failureType && { failureType }),
   };
+}
+
+/** A pipeline report (an object with a status) or undefined. */
+export function reportOf(value: unknown): object | undefined {
+  return typeof value === 'object' && value !== null && 'status' in value ? value : undefined;
+}
+
+/** A cancelled run returns nothing: its report comes from the run's memo (REPORT_MEMO_KEY). */
+export function withCancelledReport(o: RunOutcome, memo: Record<string, unknown> | undefined): RunOutcome {
+  if (o.status !== 'CANCELLED' || o.report !== undefined) return o;
+  const report = reportOf(memo?.[REPORT_MEMO_KEY]);
+  return report ? { ...o, report } : o;
 }
 
 /** What `--json` prints: the report itself when there is one, else a small failure object. */

@@ -1,4 +1,5 @@
 /** Pure parsers for option values (durations, sizes, lists, key=value pairs). */
+import type { RejectLimit } from '../contracts/reject-limit';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -73,4 +74,13 @@ export function formatDuration(ms: number): string {
   const rest = Math.round(s - m * 60);
   if (m < 60) return `${m}m ${rest}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** `--max-rejected`: `100` (rows) or `2.5%` (of the rows) → a reject limit; undefined when invalid. */
+export function parseRejectLimit(text: string): RejectLimit | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2]) return n <= 100 ? { percent: n } : undefined;
+  return Number.isSafeInteger(n) ? { count: n } : undefined;
 }

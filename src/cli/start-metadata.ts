@@ -25,11 +25,11 @@ export interface StartMetadata {
   searchAttributes: SearchAttributePair[];
 }
 
-function searchAttributes(pipeline: Pipeline, provider: string, applicationId: string): SearchAttributePair[] {
+function searchAttributes(pipeline: Pipeline, provider: string, ...applicationIds: string[]): SearchAttributePair[] {
   return [
     { key: SA_PIPELINE, value: pipeline },
     { key: SA_PROVIDER, value: provider },
-    { key: SA_APPLICATION_ID, value: applicationId },
+    { key: SA_APPLICATION_ID, value: applicationIds },
     { key: SA_STATUS, value: 'RUNNING' },
   ];
 }
@@ -145,6 +145,6 @@ export function syncMetadata(input: SyncInput): StartMetadata {
       ['failure report', input.reportUrl && code(input.reportUrl)],
       ...pollRows(input.poll),
     ]),
-    searchAttributes: searchAttributes('sync', input.provider, input.sourceApplicationId),
+    searchAttributes: searchAttributes('sync', input.provider, input.sourceApplicationId, input.targetApplicationId),
   };
 }

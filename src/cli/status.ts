@@ -8,7 +8,7 @@ import type { CliClient } from './client';
 import { withClient, workflowUiUrl } from './client';
 import { CliError } from './errors';
 import type { RunOutcome } from './outcome';
-import { outcomeFromError, outcomeFromReport, outcomeJson } from './outcome';
+import { outcomeFromError, outcomeFromReport, outcomeJson, withCancelledReport } from './outcome';
 import { formatProgressLine } from './progress-view';
 import type { ProgressSnapshot } from './progress-view';
 import { renderFields, renderReport } from './report-view';
@@ -43,7 +43,7 @@ export async function closedOutcome(c: CliClient, d: WorkflowExecutionDescriptio
   } catch (e) {
     const o = outcomeFromError(d.workflowId, e);
     if (!o) throw e;
-    return { ...o, runId: d.runId };
+    return withCancelledReport({ ...o, runId: d.runId }, d.memo);
   }
 }
 
@@ -93,8 +93,8 @@ Exit codes: 0 running or completed, 1 failed, 2 no such workflow, 3 cancelled, 4
           temporalStatus: d.status.name,
           pipelineStatus: outcome?.status ?? sa.get(SA_STATUS),
           provider: sa.get(SA_PROVIDER),
-          applicationId: sa.get(SA_APPLICATION_ID),
-          jobId: sa.get(SA_JOB_ID),
+          applicationId: sa.get(SA_APPLICATION_ID)?.join(', '),
+          jobId: sa.get(SA_JOB_ID)?.join(', '),
           startTime: d.startTime.toISOString(),
           closeTime: d.closeTime?.toISOString(),
           taskQueue: d.taskQueue,

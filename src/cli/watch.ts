@@ -10,7 +10,7 @@ import { progressQuery } from '../contracts/queries';
 import type { CliClient } from './client';
 import { workflowUiUrl } from './client';
 import type { RunOutcome } from './outcome';
-import { outcomeFromError, outcomeFromReport, outcomeJson } from './outcome';
+import { outcomeFromError, outcomeFromReport, outcomeJson, withCancelledReport } from './outcome';
 import type { ProgressSnapshot } from './progress-view';
 import { createProgressView, mergeProgress } from './progress-view';
 import type { Pipeline } from './report-view';
@@ -131,7 +131,8 @@ export async function watchRun(
   }
   await result;
   if (settled instanceof Error) throw settled;
-  return settled as RunOutcome;
+  const outcome = settled as RunOutcome;
+  return outcome.status === 'CANCELLED' ? withCancelledReport(outcome, (await handle.describe()).memo) : outcome;
 }
 
 /** Prints the outcome (report table, or JSON on stdout) and returns the exit code. */

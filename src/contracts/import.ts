@@ -1,6 +1,7 @@
 import type { JobSnapshot, ProviderName } from './lifecycle';
 import type { PipelineStatus } from './export';
 import type { PollPolicy } from './poll';
+import type { RejectLimit } from './reject-limit';
 
 export type EndpointFileFormat = 'CSV' | 'JSON';
 
@@ -28,6 +29,10 @@ export interface ImportInput {
   /** How many import jobs may run at once. */
   maxConcurrentJobs?: number;
   poll?: Partial<PollPolicy>;
+  /** Fail the run (TooManyRejected) when more rows are rejected than this; absent: no limit. */
+  maxRejected?: RejectLimit;
+  /** Keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted at the end. */
+  keepStaging?: boolean;
 }
 
 export interface ImportReport {

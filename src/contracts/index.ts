@@ -9,3 +9,4 @@ export * from './sync';
 export * from './search-attributes';
 export * from './failures';
 export * from './queries';
+export * from './reject-limit';

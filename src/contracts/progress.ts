@@ -1,3 +1,5 @@
+import type { PipelineStatus } from './export';
+
 /** Phases a pipeline moves through; the `progress` query and the CLI progress bar show them. */
 export type Phase =
   | 'starting'
@@ -25,6 +27,10 @@ export interface PipelineProgress {
   bytes?: { done: number; total: number };
   /** Free text for the operator, e.g. "job 2 of 3". Never record data. */
   note?: string;
+  /** Once the run has ended: how (the report's status) — the note then holds the reason. */
+  outcome?: PipelineStatus;
+  /** Once the run has ended: its report (the same object the run returns, fails with, or keeps in its memo). */
+  report?: unknown;
 }
 
 /** Heartbeat details of byte-moving activities (upload, download, transfer). */

@@ -1,6 +1,7 @@
 import type { JobSnapshot, ProviderName } from './lifecycle';
 import type { PipelineStatus } from './export';
 import type { PollPolicy } from './poll';
+import type { RejectLimit } from './reject-limit';
 
 /** Declarative transforms applied to each endpoint on its way from export to import. */
 export interface TransformSpec {
@@ -39,6 +40,10 @@ export interface SyncInput {
   maxConcurrentJobs?: number;
   reportUrl?: string;
   poll?: Partial<PollPolicy>;
+  /** Fail the run (TooManyRejected) when more rows are rejected than this; absent: no limit. */
+  maxRejected?: RejectLimit;
+  /** Keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted at the end. */
+  keepStaging?: boolean;
 }
 
 export interface SyncCounts {

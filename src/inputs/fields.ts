@@ -113,6 +113,19 @@ export const maxConcurrentJobs = z
   .min(1, { error: 'maxConcurrentJobs must be at least 1' })
   .max(10, { error: 'maxConcurrentJobs may not exceed 10 (Pinpoint allows at most 10 active imports per account)' });
 
+/** `--max-rejected`: a number of rows, or a percentage of the rows. */
+export const maxRejected = z.union([
+  z.object({ count: z.number().int().min(0, { error: 'maxRejected.count must be 0 or more' }) }).strict(),
+  z
+    .object({
+      percent: z
+        .number()
+        .min(0, { error: 'maxRejected.percent must be from 0 to 100' })
+        .max(100, { error: 'maxRejected.percent must be from 0 to 100' }),
+    })
+    .strict(),
+]);
+
 /** Where a report goes: s3://bucket/key.json or an absolute local path on the worker's host. */
 export const reportUrl = z
   .string()

@@ -6,6 +6,7 @@ import {
   applicationId,
   endpointFormat,
   maxConcurrentJobs,
+  maxRejected,
   maxJobBytes,
   pollPolicy,
   providerName,
@@ -49,6 +50,8 @@ export const importInputSchema = z
     maxJobBytes: maxJobBytes.optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     poll: pollPolicy.optional(),
+    maxRejected: maxRejected.optional(),
+    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -5,6 +5,7 @@ import { parseOrThrow } from './errors';
 import {
   applicationId,
   maxConcurrentJobs,
+  maxRejected,
   maxJobBytes,
   pollPolicy,
   providerName,
@@ -42,6 +43,8 @@ export const syncInputSchema = z
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     reportUrl: reportUrl.optional(),
     poll: pollPolicy.optional(),
+    maxRejected: maxRejected.optional(),
+    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -62,7 +62,16 @@ export interface ProviderAdapter {
     location: string,
     opts?: CallOptions,
   ): Promise<ProviderJob | undefined>;
+  /**
+   * Stops a remote job (AEP: DELETE /export/jobs/{id}); present only when `canCancel`. Resolves once the provider has
+   * accepted the cancel; throws a classified error when it refused (the run reports that, and cleans up regardless).
+   */
   cancelJob?(ref: JobRef, opts?: CallOptions): Promise<void>;
+  /**
+   * A cheap call that fails (NotFound, non-retryable) when the application does not exist: an import checks it before
+   * uploading anything. Optional: an adapter without it skips the check.
+   */
+  checkApplication?(applicationId: string, opts?: CallOptions): Promise<void>;
 }
 
 /** S3 locations compare equal regardless of a trailing slash. */

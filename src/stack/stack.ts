@@ -12,6 +12,7 @@ import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
 import { describeHolder } from './port-holder';
 import { isListening, isPortFree } from './ports';
 import { GaveUp, isAlive, spawnLogged, stopPid, waitUntil } from './processes';
+import { assertSearchAttributeTypes } from './search-attribute-check';
 import {
   ensureBucket,
   LOCAL_S3_CREDENTIALS,
@@ -196,7 +197,10 @@ async function preflightPorts(o: StackOptions, state: StackState): Promise<void>
 }
 
 async function upTemporal(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
-  if (await adoptRunning('temporal', state.parts.temporal, log)) return;
+  if (await adoptRunning('temporal', state.parts.temporal, log)) {
+    await assertSearchAttributeTypes(`127.0.0.1:${state.parts.temporal?.port ?? o.temporalPort}`, o.namespace);
+    return;
+  }
   const logFile = logFileFor('temporal');
   const binary = requireTool('temporal');
   const dataDir = path.join(stateDir(), 'temporal');
@@ -216,6 +220,7 @@ async function upTemporal(o: StackOptions, state: StackState, log: (l: string) =
     },
   });
   log(`${LABEL.temporal.padEnd(20)} started on 127.0.0.1:${o.temporalPort} (pid ${state.parts.temporal?.pid ?? '?'})`);
+  await assertSearchAttributeTypes(`127.0.0.1:${o.temporalPort}`, o.namespace);
 }
 
 async function upS3(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {

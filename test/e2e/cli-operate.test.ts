@@ -61,7 +61,14 @@ describe('audienceflow CLI: Ctrl-C, cancel and schedules against a real stack', 
     expect(cancelled.stderr).toContain(`Cancellation requested for ${id}`);
     const again = await runCli(['cancel', id], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/is not running \(COMPLETED\); nothing to cancel/);
+    expect(again.stderr).toMatch(/is not running \(CANCELLED\); nothing to cancel/);
+    // Temporal's own status says Canceled; `status` still shows the run's report.
+    const after = await runCli(['status', id, '--json'], env);
+    expect(after.code).toBe(3);
+    const shown = JSON.parse(after.stdout) as { temporalStatus: string; report: ExportReport };
+    expect(shown.temporalStatus).toBe('CANCELLED');
+    expect(shown.report.status).toBe('CANCELLED');
+    expect(shown.report.message).toMatch(/cannot be stopped/);
     if (st.progress.jobId)
       await emulatorAdmin(stack, 'POST', `jobs/${st.progress.jobId}/release`).catch(() => undefined);
   });

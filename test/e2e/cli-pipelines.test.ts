@@ -11,7 +11,7 @@ import type { ExportReport, SyncReport } from '../../src/contracts';
 import { startStack } from '../harness';
 import type { TestStack } from '../harness';
 import type { CliWorker } from './cli-support';
-import { cliEnv, createApp, emulatorAdmin, endpointsCsv, runCli, startCliWorker } from './cli-support';
+import { cliEnv, createApp, emulatorAdmin, endpointsCsv, runCli, startCliWorker, waitFor } from './cli-support';
 
 const N = 40;
 
@@ -151,14 +151,44 @@ describe('audienceflow CLI: import, export, status, list against a real stack', 
     expect(r.stderr).toContain(`Started sync ${report.workflowId}`);
     const counts = await emulatorAdmin<{ byApp: Record<string, { endpoints: number }> }>(stack, 'GET', 'counts');
     expect(counts.byApp[target]?.endpoints).toBe(N);
+    // Found by its target application too (AudienceflowApplicationId holds source and target).
+    await waitFor(
+      'the sync in list --app <target>',
+      async () => {
+        const l = await runCli(['list', '--app', target, '--json'], env);
+        const rows = JSON.parse(l.stdout || '[]') as { workflowId: string; applicationId: string }[];
+        return rows.find((x) => x.workflowId === report.workflowId);
+      },
+      30_000,
+    );
   });
 
-  it('a job that ends FAILED gives exit 1 and a FAILED report', async () => {
+  it('a job that ends FAILED gives exit 1 and a FAILED report; status shows Temporal status FAILED and the report', async () => {
     await emulatorAdmin(stack, 'POST', 'faults', { failNextJobs: 1, jobKind: 'EXPORT' });
     const r = await runCli(['export', '--app', app, '--wait', '--poll-initial', '200ms'], env, 90_000);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/status\s+FAILED/);
     expect(r.stdout).toMatch(/export job \S+ ended FAILED/);
+    const id = /Started export (\S+)/.exec(r.stderr + r.stdout)?.[1] ?? '';
+    const s = await runCli(['status', id, '--json'], env);
+    expect(s.code).toBe(1);
+    const shown = JSON.parse(s.stdout) as { temporalStatus: string; report: { status: string; message: string } };
+    expect(shown.temporalStatus).toBe('FAILED');
+    expect(shown.report.status).toBe('FAILED');
+    expect(shown.report.message).toMatch(/export job \S+ ended FAILED/);
+  });
+
+  it('files rejected as a whole: exit 1 and the reason (file, line, reason) printed, as in the failure message', async () => {
+    fs.writeFileSync(path.join(dir, 'typo.csv'), 'Adress,ChannelType\nsomeone@example.test,EMAIL\n');
+    fs.writeFileSync(path.join(dir, 'empty.csv'), '');
+    const r = await runCli(['import', '--app', app, 'typo.csv', 'empty.csv', '--wait'], env, 90_000, dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/status\s+FAILED/);
+    expect(r.stdout).toContain(
+      'typo.csv line 1: the file cannot be read: CSV header (line 1): header column 1 "Adress" is not an endpoint field',
+    );
+    expect(r.stdout).toContain('empty.csv: the file holds no endpoint rows');
+    expect(r.stdout).not.toContain('someone@example.test');
   });
 
   it('a staging bucket that does not exist is named as such (exit 1), not as a permission problem', async () => {

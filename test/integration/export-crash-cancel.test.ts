@@ -3,6 +3,7 @@
  * worker finishes the run, the emulator holds exactly one export job, no downloaded file is corrupt — and
  * cancellation while polling (CANCELLED report, nothing of the run left in S3).
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -138,30 +140,47 @@ test('worker killed mid-download: the new worker resumes, files are complete and
   expect(partial).toEqual([]);
 });
 
-test('cancel while polling: CANCELLED report saying Pinpoint cannot stop the job, run prefix empty', async () => {
+test('cancel while polling: Canceled with a report saying Pinpoint cannot stop the job, run prefix empty', async () => {
   const worker = await env.startWorker();
-  const app = await createApp(env.pinpoint);
-  await seedEndpoints(env, app, [generateEndpoint(7, { invalidEvery: 0 })]);
-  const admin = emulatorAdmin(env);
-  await admin.faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
-  const handle = await start({ applicationId: app, downloadDir: path.join(tmp, 'cancelled') });
-  const polling = await eventually('the wait to start', () =>
-    pendingActivityDetails<PollHeartbeat>(handle, 'waitForJob'),
-  );
-  await handle.cancel();
-  const report: ExportReport = await handle.result();
+  try {
+    const app = await createApp(env.pinpoint);
+    await seedEndpoints(env, app, [generateEndpoint(7, { invalidEvery: 0 })]);
+    const admin = emulatorAdmin(env);
+    await admin.faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
+    const handle = await start({ applicationId: app, downloadDir: path.join(tmp, 'cancelled') });
+    const polling = await eventually('the wait to start', () =>
+      pendingActivityDetails<PollHeartbeat>(handle, 'waitForJob'),
+    );
+    await handle.cancel();
+    const { report, temporalStatus } = await runEnd<ExportReport>(handle);
 
-  expect(report.status).toBe('CANCELLED');
-  expect(report.message).toContain(`Pinpoint export job ${polling.jobId} cannot be stopped`);
-  expect(report.objects).toEqual([]);
-  expect(await env.stack.s3.listKeys(env.bucket, `exports/${handle.workflowId}/`)).toEqual([]);
-  expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('CANCELLED');
-  // The wait activity ended as cancelled (it saw the cancellation through its heartbeat), not by timeout.
-  const history = await handle.fetchHistory();
-  expect(history.events?.some((e) => e.activityTaskCanceledEventAttributes)).toBe(true);
-  await admin.release(polling.jobId);
-  await worker.stop();
+    expect(temporalStatus).toBe('CANCELLED');
+    expect(report.status).toBe('CANCELLED');
+    expect(report.message).toContain(`Pinpoint export job ${polling.jobId} cannot be stopped`);
+    expect(report.objects).toEqual([]);
+    expect(await env.stack.s3.listKeys(env.bucket, `exports/${handle.workflowId}/`)).toEqual([]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('CANCELLED');
+    // The wait activity ended as cancelled (it saw the cancellation through its heartbeat), not by timeout.
+    const history = await handle.fetchHistory();
+    expect(history.events?.some((e) => e.activityTaskCanceledEventAttributes)).toBe(true);
+    // Prompt: from the cancel request to the polling activity reporting itself cancelled, within 2 s.
+    const requested = eventTimeMs(history, (e) => e.workflowExecutionCancelRequestedEventAttributes);
+    const seen = eventTimeMs(history, (e) => e.activityTaskCanceledEventAttributes);
+    expect(seen - requested).toBeGreaterThanOrEqual(0);
+    expect(seen - requested).toBeLessThan(2_000);
+    await admin.release(polling.jobId);
+  } finally {
+    await worker.stop();
+  }
 });
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+/** When the first event `pick` selects was recorded (ms since the epoch; NaN when there is none). */
+function eventTimeMs(history: History, pick: (e: NonNullable<History['events']>[number]) => unknown): number {
+  const t = history.events?.find((e) => pick(e))?.eventTime;
+  return t ? Number(t.seconds) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN;
+}
 
 /** Finished (renamed) files under dir with their modification times. */
 function completeFiles(dir: string): Map<string, number> {

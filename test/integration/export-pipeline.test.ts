@@ -24,6 +24,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -96,7 +97,7 @@ test('exports every endpoint, downloads the pieces intact, keeps addresses out o
   // Exactly one export job in the emulator; search attributes and the progress query tell the same story.
   expect((await emulatorAdmin(env).app(app)).jobs.export).toBe(1);
   const described = await handle.describe();
-  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toBe(report.job!.jobId);
+  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toEqual([report.job!.jobId]);
   expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('COMPLETED');
   expect(await handle.query(progressQuery)).toMatchObject({
     pipeline: 'export',
@@ -116,17 +117,57 @@ test('exports every endpoint, downloads the pieces intact, keeps addresses out o
   ).toBe(0);
 });
 
-test('a job that ends FAILED gives a FAILED report naming the job', async () => {
+test('a job that ends FAILED fails the run (JobFailed) with a FAILED report naming the job', async () => {
   const app = await createApp(env.pinpoint);
   await seedEndpoints(env, app, [generateEndpoint(1, { invalidEvery: 0 })]);
   await emulatorAdmin(env).faults({ failNextJobs: 1, jobKind: 'EXPORT' });
   const handle = await start(exportInput(app));
-  const report: ExportReport = await handle.result();
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobFailed');
+  expect(failureMessage).toMatch(/^export job \S+ ended FAILED/);
   expect(report.status).toBe('FAILED');
   expect(report.job?.state).toBe('FAILED');
   expect(report.message).toContain(`export job ${report.job!.jobId} ended FAILED`);
   expect(report.objects).toEqual([]);
   expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('FAILED');
+});
+
+test("an export into a bucket that does not exist fails (JobFailed) with the platform's failure string", async () => {
+  const app = await createApp(env.pinpoint);
+  await seedEndpoints(env, app, [generateEndpoint(4, { invalidEvery: 0 })]);
+  const handle = await start(exportInput(app, { s3Url: `s3://no-such-bucket-${Date.now()}/exports/` }));
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobFailed');
+  expect(failureMessage).toMatch(
+    /^export job \S+ ended FAILED \(1 failed pieces\): s3:\/\/no-such-bucket-\S+ could not be written: \w+/,
+  );
+  // The S3 error code as the storage answered it (SeaweedFS: AccessDenied; AWS: NoSuchBucket).
+  expect(failureMessage).toMatch(/could not be written: (NoSuchBucket|AccessDenied)/);
+  expect(report.message).toBe(failureMessage);
+});
+
+test('a job that outlives --max-wait: the run cleans up and fails (JobTimedOut) naming the job and the time waited', async () => {
+  const app = await createApp(env.pinpoint);
+  await seedEndpoints(env, app, [generateEndpoint(5, { invalidEvery: 0 })]);
+  const admin = emulatorAdmin(env);
+  await admin.faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
+  const handle = await start(
+    exportInput(app, { poll: { initialIntervalMs: 100, maxIntervalMs: 300, maxWaitMs: 2_000 } }),
+  );
+  const { report, temporalStatus, failureType, failureMessage } = await runEnd<ExportReport>(handle);
+  await admin.clearFaults();
+  expect(temporalStatus).toBe('FAILED');
+  expect(failureType).toBe('JobTimedOut');
+  const jobId = report.job!.jobId;
+  expect(failureMessage).toMatch(
+    new RegExp(`^export job ${jobId} is still \\w+ after \\d+ s \\(poll maxWaitMs 2000\\)`),
+  );
+  expect(report.status).toBe('FAILED');
+  expect(report.message).toBe(failureMessage);
+  expect(await env.stack.s3.listKeys(env.bucket, `exports/${handle.workflowId}/`)).toEqual([]);
+  await admin.release(jobId);
 });
 
 test('an unknown application fails the run at once (non-retryable) saying what to fix', async () => {

@@ -25,6 +25,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -67,8 +68,8 @@ async function run(input: ImportInput) {
     workflowId: `import-${input.applicationId}-${Date.now()}`,
     args: [input],
   });
-  const report: ImportReport = await handle.result();
-  return { handle, report };
+  const end = await runEnd<ImportReport>(handle);
+  return { handle, report: end.report, end };
 }
 
 function writeFile(name: string, content: string | Buffer): string {
@@ -107,7 +108,7 @@ test('local CSV: every row imported, counts match the emulator, no address in hi
   expect(written.rejectedRows).toEqual([]);
 
   const described = await handle.describe();
-  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toBe(report.jobs[0]!.jobId);
+  expect(described.typedSearchAttributes.get(SA_JOB_ID)).toEqual([report.jobs[0]!.jobId]);
   expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('COMPLETED');
   expect(await handle.query(progressQuery)).toMatchObject({ pipeline: 'import', phase: 'done', processed: 120 });
   const history = await historyText(handle);
@@ -128,7 +129,13 @@ test('local NDJSON larger than the per-job limit is split into several jobs', as
   const maxJobBytes = Math.ceil(Buffer.byteLength(text) / 3) + 1024; // → 3 parts
 
   const { report } = await run(
-    importInput(app, { source: { kind: 'local', paths: [file] }, format: 'JSON', maxJobBytes, maxConcurrentJobs: 2 }),
+    importInput(app, {
+      source: { kind: 'local', paths: [file] },
+      format: 'JSON',
+      maxJobBytes,
+      maxConcurrentJobs: 2,
+      keepStaging: true, // so the staged parts can be counted below
+    }),
   );
 
   expect(report.status).toBe('COMPLETED');
@@ -246,14 +253,93 @@ test('malformed files: every bad row is in the report with line and reason; vali
   expect(occurrences(history, ['good3@example.test', 'broken@example.test', 'pigeon@example.test'])).toBe(0);
 });
 
-test('an import job that ends FAILED gives a FAILED report with the failure report location', async () => {
+test('an import job that ends FAILED fails the run (JobFailed) with the report and its location', async () => {
   const app = await createApp(env.pinpoint);
   const file = writeFile('fail.csv', endpointsToCsv(endpoints(10, 5_000, 'fail')));
   await emulatorAdmin(env).faults({ failNextJobs: 1, jobKind: 'IMPORT' });
-  const { report, handle } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  const { report, handle, end } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(end.temporalStatus).toBe('FAILED');
+  expect(end.failureType).toBe('JobFailed');
+  expect(end.failureMessage).toBe(`import job(s) ${report.jobs[0]!.jobId} ended FAILED; see the failure report.`);
+  // Retention on failure: the uploaded parts are gone, the failure report stays.
+  const left = await env.stack.s3.listKeys(env.bucket, `staging/${handle.workflowId}/`);
+  expect(left.map((k) => k.split('/').slice(3).join('/'))).toEqual(['failure-report.json']);
   expect(report.status).toBe('FAILED');
   expect(report.jobs[0]?.state).toBe('FAILED');
   expect(report.message).toContain(`${report.jobs[0]!.jobId} ended FAILED`);
   expect(report.reportLocation).toMatch(/failure-report\.json$/);
   expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('FAILED');
+});
+
+test('a run with no valid row fails (NothingToImport) without starting a job', async () => {
+  const app = await createApp(env.pinpoint);
+  const file = writeFile('header-only.csv', 'Address,ChannelType\r\n');
+  const { report, end } = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(end.temporalStatus).toBe('FAILED');
+  expect(end.failureType).toBe('NothingToImport');
+  expect(end.failureMessage).toBe(
+    'no valid rows to import: all 1 entries were rejected (header-only.csv: the file holds no endpoint rows ' +
+      '(it is empty, or a CSV header only)); see the failure report.',
+  );
+  expect(report.status).toBe('FAILED');
+  expect(report.jobs).toEqual([]);
+  expect((await emulatorAdmin(env).app(app)).jobs.import).toBe(0);
+});
+
+test('more rejected rows than --max-rejected fail the run (TooManyRejected) after the valid rows were imported', async () => {
+  const app = await createApp(env.pinpoint);
+  const good = endpointsToCsv(endpoints(8, 6_000, 'limit'));
+  const file = writeFile('limit.csv', `${good}bad1@example.test,FAX,u1\nbad2@example.test,FAX,u2\n`);
+  const over = await run(importInput(app, { source: { kind: 'local', paths: [file] }, maxRejected: { count: 1 } }));
+  expect(over.end.temporalStatus).toBe('FAILED');
+  expect(over.end.failureType).toBe('TooManyRejected');
+  expect(over.end.failureMessage).toMatch(
+    /^2 of 10 rows were rejected, more than --max-rejected allows \(1 row\(s\)\)/,
+  );
+  expect(over.report.totals).toMatchObject({ rejectedLocally: 2, processed: 8 });
+  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(8);
+
+  const within = await run(
+    importInput(app, { source: { kind: 'local', paths: [file] }, maxRejected: { percent: 20 } }),
+  );
+  expect(within.end.temporalStatus).toBe('COMPLETED');
+  expect(within.report.status).toBe('COMPLETED');
+});
+
+test('retention: a run leaves only its failure report and rejected rows, or everything with keepStaging', async () => {
+  const app = await createApp(env.pinpoint);
+  const file = writeFile('retained.csv', `${endpointsToCsv(endpoints(5, 7_000, 'keep'))}bad@example.test,FAX,u1\n`);
+  const staged = async (workflowId: string) =>
+    (await env.stack.s3.listKeys(env.bucket, `staging/${workflowId}/`)).map((k) => k.split('/').slice(3).join('/'));
+
+  const done = await run(importInput(app, { source: { kind: 'local', paths: [file] } }));
+  expect(done.report.status).toBe('COMPLETED');
+  expect((await staged(done.handle.workflowId)).sort()).toEqual(['failure-report.json', 'rejected-rows.ndjson']);
+  const reportKey = done.report.reportLocation!.replace(`s3://${env.bucket}/`, '');
+  const got = await env.stack.s3.client.send(new GetObjectCommand({ Bucket: env.bucket, Key: reportKey }));
+  const firstLine = (await got.Body!.transformToString()).split('\n')[0]!;
+  expect(firstLine).toMatch(/^\{ "notice": "This failure report holds rejected rows/);
+
+  const kept = await run(importInput(app, { source: { kind: 'local', paths: [file] }, keepStaging: true }));
+  expect(kept.report.message).toMatch(/Staged files kept under s3:\/\/.* \(--keep-staging\)/);
+  expect((await staged(kept.handle.workflowId)).sort()).toEqual([
+    'failure-report.json',
+    'parts/part-0001/endpoints.ndjson',
+    'rejected-rows.ndjson',
+  ]);
+
+  // An application that does not exist fails the run before anything is uploaded.
+  const missing = await env.client.workflow.start('importEndpoints', {
+    taskQueue: env.taskQueue,
+    workflowId: `import-missing-${Date.now()}`,
+    args: [importInput('e'.repeat(32), { source: { kind: 'local', paths: [file] } })],
+  });
+  await expect(missing.result()).rejects.toMatchObject({
+    cause: { type: 'NotFound', message: expect.stringMatching(/^application e{32} not found/) },
+  });
+  expect(await staged(missing.workflowId)).toEqual([]);
+  const history = await missing.fetchHistory();
+  const scheduled = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+  expect(scheduled).toContain('checkApplication');
+  expect(scheduled).not.toContain('uploadLocalFiles');
 });

@@ -24,6 +24,7 @@ import {
   TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
+import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
@@ -126,7 +127,10 @@ test('an S3 prefix over the per-job limit becomes several jobs on staged copies;
   expect(expected.length).toBeGreaterThanOrEqual(2);
   const before = await snapshot(prefix);
 
-  const handle = await start(input(app, `s3://${env.bucket}/${prefix}`, { maxJobBytes, maxConcurrentJobs: 2 }));
+  // keepStaging: the staged copies are inspected below (by default they are deleted when the run ends).
+  const handle = await start(
+    input(app, `s3://${env.bucket}/${prefix}`, { maxJobBytes, maxConcurrentJobs: 2, keepStaging: true }),
+  );
   const report: ImportReport = await handle.result();
 
   expect(report.status).toBe('COMPLETED');
@@ -250,8 +254,9 @@ test('cancelling a split import deletes the staged copies and leaves the source 
   const runId = (await handle.describe()).runId;
   expect((await jobsUnder(handle.workflowId, runId)).length).toBe(3);
   await handle.cancel();
-  const report: ImportReport = await handle.result();
+  const { report, temporalStatus } = await runEnd<ImportReport>(handle);
 
+  expect(temporalStatus).toBe('CANCELLED');
   expect(report.status).toBe('CANCELLED');
   expect(report.message).toContain('Removed 3 staged object(s)');
   expect(await env.stack.s3.listKeys(env.bucket, `staging/${handle.workflowId}/`)).toEqual([]);

@@ -21,6 +21,7 @@ import {
   startPipelineEnv,
 } from './export-import-support';
 import type { PipelineEnv, RunningWorker } from './export-import-support';
+import { runEnd } from './run-end';
 import { generated, GEN, readJson, syncInput } from './sync-support';
 import type { SyncReportFile } from './sync-support';
 
@@ -67,6 +68,22 @@ test('a sync copies every valid endpoint: exact counts at every stage and in the
   const report: SyncReport = await handle.result();
 
   expect(report.status).toBe('COMPLETED');
+  // Findable: by the target application and by one import job id (keyword lists), not only by the source.
+  const found = async (query: string) => {
+    const ids: string[] = [];
+    for await (const w of env.client.workflow.list({ query })) ids.push(w.workflowId);
+    return ids.includes(report.workflowId) ? true : undefined;
+  };
+  await eventually('the sync found by its target app', () => found(`AudienceflowApplicationId = '${target}'`));
+  await eventually('the sync found by an import job id', () =>
+    found(`AudienceflowJobId = '${report.importJobs[1]!.jobId}'`),
+  );
+  // Retention: the exported pieces, parts and job copies are gone; the reports and rejected rows stay.
+  expect(await runFolders(`sync/${report.workflowId}/${report.runId}/`)).toEqual([
+    'import-failures.json',
+    'rejected',
+    'report.json',
+  ]);
   expect(report.counts).toEqual({
     exported: SEEDED,
     transformed: SEEDED - invalid,
@@ -169,16 +186,23 @@ test('bad input fails the run before any job is created, naming the field', asyn
   expect((await emulatorAdmin(env).app(source)).jobs.export).toBe(exportsBefore);
 });
 
-test('an import job that ends FAILED makes the sync FAILED, with the provider failures in the report', async () => {
+test('an import job that ends FAILED fails the sync (JobFailed), with the provider failures in the report', async () => {
   const target = await createApp(env.pinpoint, 'sync-import-fails');
   const admin = emulatorAdmin(env);
   await admin.faults({ failNextJobs: 1, jobKind: 'IMPORT' });
   try {
-    const report: SyncReport = await (await start(target)).result();
+    const { report, temporalStatus, failureType } = await runEnd<SyncReport>(await start(target));
+    expect(temporalStatus).toBe('FAILED');
+    expect(await runFolders(`sync/${report.workflowId}/${report.runId}/`)).toEqual([
+      'import-failures.json',
+      'rejected',
+      'report.json',
+    ]);
+    expect(failureType).toBe('JobFailed');
     expect(report.status).toBe('FAILED');
     expect(report.importJobs).toHaveLength(1);
     expect(report.importJobs[0]!.state).toBe('FAILED');
-    expect(report.message).toMatch(/1 import job\(s\) ended FAILED; see the report/);
+    expect(report.message).toMatch(/^import job\(s\) \S+ ended FAILED; see the report/);
     const file = await readJson<SyncReportFile>(env.s3, report.reportLocation!);
     expect(file.summary.status).toBe('FAILED');
     expect(file.importReports[0]!.jobs[0]!.jobId).toBe(report.importJobs[0]!.jobId);
@@ -188,6 +212,12 @@ test('an import job that ends FAILED makes the sync FAILED, with the provider fa
     await admin.clearFaults();
   }
 });
+
+/** The first level of what is left under a run's prefix (files and folders), sorted. */
+async function runFolders(prefix: string): Promise<string[]> {
+  const keys = await env.stack.s3.listKeys(env.bucket, prefix);
+  return [...new Set(keys.map((k) => k.slice(prefix.length).split('/')[0]!))].sort();
+}
 
 /** Real S3, but reads of exported pieces wait first: transfers stay in flight long enough to cancel. */
 function slowPieceReads(delayMs: number): ActivityDeps {
@@ -205,7 +235,7 @@ function slowPieceReads(delayMs: number): ActivityDeps {
   return deps;
 }
 
-test('cancelling mid-transfer removes everything the run wrote and reports CANCELLED', async () => {
+test('cancelling mid-transfer removes everything the run wrote and ends Canceled with a CANCELLED report', async () => {
   await worker.stop();
   const slow = await env.startWorker(slowPieceReads(4_000));
   try {
@@ -224,7 +254,8 @@ test('cancelling mid-transfer removes everything the run wrote and reports CANCE
     const prefix = `sync/${handle.workflowId}/`;
     expect((await env.stack.s3.listKeys(env.bucket, prefix)).some((k) => k.includes('/parts/'))).toBe(true);
     await handle.cancel();
-    const report: SyncReport = await handle.result();
+    const { report, temporalStatus } = await runEnd<SyncReport>(handle);
+    expect(temporalStatus).toBe('CANCELLED');
     expect(report.status).toBe('CANCELLED');
     expect(report.message).toMatch(/cannot be stopped/);
     expect(report.importJobs).toEqual([]);

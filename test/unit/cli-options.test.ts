@@ -193,6 +193,17 @@ describe('sync options', () => {
     });
   });
 
+  it('takes --max-rejected as rows or a percentage, and --keep-staging', () => {
+    const input = buildSyncInput({ fromApp: APP, toApp: APP2, maxRejected: '2.5%', keepStaging: true }, env);
+    expect(input.maxRejected).toEqual({ percent: 2.5 });
+    expect(input.keepStaging).toBe(true);
+    expect(buildSyncInput({ fromApp: APP, toApp: APP2, maxRejected: '10' }, env).maxRejected).toEqual({ count: 10 });
+    expect(buildSyncInput({ fromApp: APP, toApp: APP2 }, env).keepStaging).toBeUndefined();
+    expect(badInput(() => buildSyncInput({ fromApp: APP, toApp: APP2, maxRejected: 'lots' }, env))).toMatch(
+      /^--max-rejected: "lots" is neither a number of rows nor a percentage\. Fix: pass e\.g\. --max-rejected 100/,
+    );
+  });
+
   it('has no transform when no transform option is set', () => {
     expect(buildTransform({})).toBeUndefined();
     expect(buildSyncInput({ fromApp: APP, toApp: APP2 }, env).transform).toBeUndefined();

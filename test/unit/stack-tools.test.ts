@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
+import { searchAttributeMismatches } from '../../src/stack/search-attribute-check';
 import { weedArgs, weedPortsFor } from '../../src/stack/s3-server';
 import { temporalDevArgs } from '../../src/stack/temporal-server';
 import { findTool, requireTool } from '../../src/stack/tools';
@@ -51,7 +52,8 @@ describe('server command lines', () => {
   it('registers every custom search attribute on the dev server', () => {
     const args = temporalDevArgs({ port: 7233, uiPort: 8233, dbFile: '/x.db', namespace: 'default' });
     expect(args.slice(0, 4)).toEqual(['server', 'start-dev', '--ip', '127.0.0.1']);
-    for (const name of Object.keys(SEARCH_ATTRIBUTES)) expect(args).toContain(`${name}=Keyword`);
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) expect(args).toContain(`${name}=${type}`);
+    expect(args).toContain('AudienceflowApplicationId=KeywordList');
   });
 });
 
@@ -60,5 +62,19 @@ describe('stack defaults', () => {
     const { STACK_DEFAULTS } = await import('../../src/cli/stack');
     const { DEFAULT_STACK_OPTIONS } = await import('../../src/stack/stack');
     expect(DEFAULT_STACK_OPTIONS).toMatchObject(STACK_DEFAULTS);
+  });
+});
+
+describe('search attribute types of an existing stack', () => {
+  it('names each attribute registered with an older type, and only those', () => {
+    const registered = {
+      AudienceflowPipeline: 2,
+      AudienceflowProvider: 2,
+      AudienceflowApplicationId: 2,
+      AudienceflowJobId: 7,
+      AudienceflowStatus: 2,
+    };
+    expect(searchAttributeMismatches(registered)).toEqual([['AudienceflowApplicationId', 'Keyword', 'KeywordList']]);
+    expect(searchAttributeMismatches({ ...registered, AudienceflowApplicationId: 7 })).toEqual([]);
   });
 });

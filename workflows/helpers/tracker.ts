@@ -1,4 +1,4 @@
-import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { progressQuery, SA_APPLICATION_ID, SA_JOB_ID, SA_PIPELINE, SA_PROVIDER, SA_STATUS } from '../../src/contracts';
 import type { Phase, PipelineProgress, PipelineStatus, ProviderName } from '../../src/contracts';
 
@@ -11,17 +11,23 @@ export class PipelineTracker {
   readonly durationsMs: Record<string, number> = {};
   private readonly startedAt = Date.now();
   private phaseStartedAt = Date.now();
+  private cancelling = false;
 
-  constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationId: string }) {
+  constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationIds: string[] }) {
     this.progress = { pipeline, phase: 'starting' };
     setHandler(progressQuery, () => this.progress, { description: 'Phase, job status and counts of this run' });
     upsertSearchAttributes([
       { key: SA_PIPELINE, value: pipeline },
       { key: SA_PROVIDER, value: meta.provider },
-      { key: SA_APPLICATION_ID, value: meta.applicationId },
+      { key: SA_APPLICATION_ID, value: meta.applicationIds },
       { key: SA_STATUS, value: 'RUNNING' },
     ]);
     this.publish();
+    // The details say so as soon as a cancel is requested, while the running activity is still being stopped.
+    CancellationScope.current().cancelRequested.catch(() => {
+      this.cancelling = true;
+      this.publish();
+    });
   }
 
   /** Enters a phase; the time spent in the previous one is added to durationsMs. */
@@ -38,18 +44,25 @@ export class PipelineTracker {
   }
 
   jobIds(ids: string[]): void {
-    upsertSearchAttributes([{ key: SA_JOB_ID, value: ids.join(',') }]);
+    upsertSearchAttributes([{ key: SA_JOB_ID, value: ids }]);
   }
 
   /** Final status: search attribute, details, and the total duration. */
   finish(status: PipelineStatus, note?: string): Record<string, number> {
     this.closePhase();
     this.progress.phase = 'done';
-    this.progress.note = note ?? status;
+    this.progress.outcome = status;
+    this.progress.note = note;
     this.durationsMs.total = Date.now() - this.startedAt;
     upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
     this.publish();
     return this.durationsMs;
+  }
+
+  /** Keeps the final report for the `progress` query (answered for closed runs too while a worker runs). */
+  settle<R>(report: R): R {
+    this.progress.report = report;
+    return report;
   }
 
   private closePhase(): void {
@@ -67,7 +80,9 @@ export class PipelineTracker {
     if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
-    if (p.note) lines.push(p.note);
+    if (p.note && !p.outcome) lines.push(p.note);
+    if (this.cancelling && !p.outcome) lines.push('**cancelling…** (stopping, then cleaning up)');
+    if (p.outcome) lines.push(`**${p.outcome}**${p.note ? ` — ${p.note}` : ''}`);
     setCurrentDetails(lines.join('  \n'));
   }
 }

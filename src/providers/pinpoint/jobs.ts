@@ -1,6 +1,7 @@
 import {
   CreateExportJobCommand,
   CreateImportJobCommand,
+  GetAppCommand,
   GetExportJobCommand,
   GetExportJobsCommand,
   GetImportJobCommand,
@@ -63,6 +64,12 @@ export class PinpointJobs implements ProviderAdapter {
     } catch (err) {
       throw classifyPinpointError(err, { ...ctx, region: this.region });
     }
+  }
+
+  async checkApplication(applicationId: string, opts: CallOptions = {}): Promise<void> {
+    await this.call({ operation: 'get application', applicationId }, () =>
+      this.client.send(new GetAppCommand({ ApplicationId: applicationId }), opts),
+    );
   }
 
   async createExportJob(spec: ExportJobSpec, opts: CallOptions = {}): Promise<ProviderJob> {
