@@ -2,11 +2,11 @@
  * `npm run replay:record`: runs each pipeline once on a throw-away local stack (real Temporal dev
  * server, SeaweedFS, the Pinpoint emulator, an in-process worker with the real activities) and saves
  * the history of every workflow execution it made — children included — under
- * test/replay/histories/, in the Temporal CLI's JSON form (`temporal workflow show --output json`).
+ * test/replay/histories/, as binary protobuf (`temporal.api.history.v1.History`). Not JSON: the SDK's
+ * JSON reader (historyFromJSON) fails here, its JSON library resolving another protobufjs major.
  * test/replay/replay.test.ts replays them against the current workflow code. Re-record only when a
  * change is meant to be incompatible (a new workflow type, or after the old runs have drained).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { ImportInput } from '../../src/contracts';
 import { seedEndpoints } from '../../src/demo/seed-endpoints';
 import { endpointsToCsv } from '../../src/formats';
-import { ensureTool } from '../../src/stack/tools';
+import { temporal } from '@temporalio/proto';
 import { createApp, emulatorAdmin, startPipelineEnv, TEST_ROLE_ARN } from '../integration/export-import-support';
 import type { PipelineEnv } from '../integration/export-import-support';
 import { syncInput } from '../integration/sync-support';
@@ -133,24 +133,15 @@ async function runAll(env: PipelineEnv, dir: string): Promise<void> {
   await emulatorAdmin(env).clearFaults();
 }
 
-/** Every execution the runs made (children too), saved through the Temporal CLI. */
+/** Every execution the runs made (children too), each saved as one binary History. */
 async function saveHistories(env: PipelineEnv): Promise<string[]> {
-  const temporal = ensureTool('temporal', () => undefined).path;
-  if (!temporal) throw new Error('the Temporal CLI is needed: run `npm run setup`');
   fs.rmSync(HISTORIES_DIR, { recursive: true, force: true });
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   const saved: string[] = [];
   for await (const w of env.client.workflow.list()) {
-    const json = execFileSync(
-      temporal,
-      ['workflow', 'show', '--workflow-id', w.workflowId, '--run-id', w.runId, '--output', 'json'],
-      {
-        env: { ...process.env, TEMPORAL_ADDRESS: env.stack.temporal.address, TEMPORAL_NAMESPACE: 'default' },
-        maxBuffer: 64 << 20,
-      },
-    );
-    const name = `${w.type}--${w.workflowId.replace(/[^\w.-]+/g, '_')}.json`;
-    fs.writeFileSync(path.join(HISTORIES_DIR, name), json);
+    const history = await env.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+    const name = `${w.type}--${w.workflowId.replace(/[^\w.-]+/g, '_')}.pb`;
+    fs.writeFileSync(path.join(HISTORIES_DIR, name), temporal.api.history.v1.History.encode(history).finish());
     saved.push(name);
   }
   return saved.sort();

@@ -7,21 +7,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
 
 const DIR = path.join(__dirname, 'histories');
 
-function recorded(): { file: string; workflowId: string; history: ReturnType<typeof historyFromJSON> }[] {
+/** The saved histories (binary temporal.api.history.v1.History, one execution per file). */
+function recorded(): { file: string; workflowId: string; history: temporal.api.history.v1.History }[] {
   return fs
     .readdirSync(DIR)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.pb'))
     .sort()
     .map((file) => ({
       file,
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))),
+      // <workflow type>--<workflow id>.pb: the real id, from which a sync derives its children's ids.
+      workflowId: file.replace(/^[^-]+--/, '').replace(/\.pb$/, ''),
+      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(DIR, file))),
     }));
 }
 
