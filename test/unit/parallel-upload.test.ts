@@ -76,7 +76,7 @@ async function collect(input: Buffer, cfg: LineFeederConfig, threads: number, si
   } finally {
     await runner.close();
   }
-  return { ...parts.finish(), ...(stopped ? { stopped } : {}) } as Collected;
+  return { ...parts.finish(), ...(stopped ? { stopped } : {}) };
 }
 
 function expectSame(got: Collected, reference: Collected): void {
