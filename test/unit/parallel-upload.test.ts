@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { LineFeederConfig } from '../../activities/support/line-feeder';
 import type { ChunkOutput } from '../../activities/support/line-processor';
 import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
-import { closeIdleLineThreads } from '../../activities/support/line-thread-pool';
+import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
 import type { EndpointFileFormat } from '../../src/contracts';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
 import { partCollector } from '../harness/collected-parts';
@@ -125,7 +125,9 @@ describe.each([
   });
 
   test.each(RUNS)('%s: same parts, rejected lines and counts as one processor', async (_name, threads, gz, size) => {
+    await closeIdleLineThreads();
     expectSame(await collect(gz ? gzipped : plain, config(format, { gzipped: gz }), threads, size), reference);
+    expect(idleLineThreads()).toBe(threads); // all of them worked on it, and finished cleanly
   });
 
   test('a part that the caller already started is continued up to the limit', async () => {
