@@ -208,6 +208,8 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       );
       bytes = r.inputBytes;
       records = r.uploaded + r.rejected;
+      // Stop the idle threads now (not at exit), so that each writes its --cpu-prof profile.
+      await (await import('../activities/support/line-thread-pool')).closeIdleLineThreads();
       break;
     }
   }
@@ -218,9 +220,13 @@ async function runChild(a: ChildArgs): Promise<Measured> {
 
 function spawnVariant(a: ChildArgs, cpuProf: boolean): Promise<Measured> {
   const tsx = require.resolve('tsx/cli');
-  const prof = cpuProf && a.variant === 'our-upload' ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+  // Profiled: node itself runs the file (tsx as a loader), so the flag reaches this process and its worker threads.
+  const args =
+    cpuProf && a.variant === 'our-upload'
+      ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR, '--import', 'tsx', __filename]
+      : [tsx, __filename];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...prof, tsx, __filename, '--child', JSON.stringify(a)], {
+    const child = spawn(process.execPath, [...args, '--child', JSON.stringify(a)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
