@@ -9,13 +9,12 @@ export interface ActivityDeps {
   region: string;
   /**
    * Inputs (an exported piece, a local endpoint file) of at least this many bytes are parsed and validated in a
-   * worker thread, overlapping with the S3 reads and writes; 0: always. Unset: exported pieces of 4 MiB or more
-   * (the sync transfer), local files never (the import upload keeps to its memory budget).
+   * worker thread, overlapping with the S3 reads and writes; 0: always. Unset: DEFAULT_THREAD_MIN_BYTES (4 MiB).
    */
   threadMinBytes?: number;
   /**
-   * Worker threads that process one exported piece of the sync (at least threadMinBytes) at once; 1: one thread,
-   * which also gunzips. Unset: DEFAULT_TRANSFER_THREADS (two, or one on a one-CPU machine).
+   * Worker threads that process one exported piece of the sync or one local endpoint file of an import (at least
+   * threadMinBytes) at once; 1: one thread, which also gunzips. Unset: DEFAULT_TRANSFER_THREADS (two, or one on a one-CPU machine).
    */
   transferThreads?: number;
 }

@@ -2,17 +2,19 @@
  * Benchmark: one large export piece (gzipped NDJSON of endpoints, default 1 GiB) streamed
  *   - through our download activity (activities/storage downloadObjects: GetObject → temp file → rename, heartbeats),
  *   - through our upload activity (activities/storage uploadLocalFiles: gunzip, parse + validate every record,
- *     multipart upload of the valid rows), parsing on the activity's thread (our-upload, the default) and in a
- *     worker thread (our-upload-thread, AUDIENCEFLOW_THREAD_MIN_BYTES=0),
+ *     multipart upload of the valid rows), parsing in two worker threads at once (our-upload, the default) and on the
+ *     activity's thread alone (our-upload-inline: AUDIENCEFLOW_THREAD_MIN_BYTES above the file's size, the default
+ *     before the upload used threads),
  * beside the plain baselines in the same run: S3 GetObject → file, and file → S3 (lib-storage Upload, no parsing),
  * and the parse ceiling: read + gunzip + split lines + JSON.parse of the same file, nothing else — no import path
  * that looks at every record (the rejected-rows report needs that) can be faster on one thread.
  * Each variant runs in its own child process so its peak RSS is its own. Real S3 (SeaweedFS), real activity code
  * (MockActivityEnvironment supplies the activity Context only).
  *
- *   npx tsx bench/download-upload.ts [--size-mb 1024] [--rounds 1]
+ *   npx tsx bench/download-upload.ts [--size-mb 1024] [--rounds 1] [--cpu-prof]
  *
- * Prints a table and writes bench/results/download-upload.json.
+ * Every row is also stated against the parse ceiling. --cpu-prof: our-upload runs under `node --cpu-prof` (one
+ * profile per thread in bench/results/cpu-prof/). Prints a table and writes bench/results/download-upload.json.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -32,15 +34,18 @@ import { localS3Client } from '../src/stack/s3-server';
 import { startS3 } from '../test/harness/s3';
 
 type Variant =
-  'plain-download' | 'our-download' | 'plain-upload' | 'parse-ceiling' | 'our-upload' | 'our-upload-thread';
+  'plain-download' | 'our-download' | 'plain-upload' | 'parse-ceiling' | 'our-upload' | 'our-upload-inline';
 const VARIANTS: Variant[] = [
   'plain-download',
   'our-download',
   'plain-upload',
   'parse-ceiling',
   'our-upload',
-  'our-upload-thread',
+  'our-upload-inline',
 ];
+/** AUDIENCEFLOW_THREAD_MIN_BYTES per variant: our-upload-inline keeps every line on the activity's thread. */
+const THREAD_MIN_BYTES: Partial<Record<Variant, string>> = { 'our-upload-inline': String(Number.MAX_SAFE_INTEGER) };
+const CPU_PROF_DIR = path.join(__dirname, 'results', 'cpu-prof');
 
 interface ChildArgs {
   variant: Variant;
@@ -116,19 +121,18 @@ async function writePiece(s3: S3Client, bucket: string, key: string, sizeBytes: 
 
 /** The real activity code with a test Context (heartbeats go nowhere); loaded only by the variants that use it. */
 async function activityRunner(s3: S3Client) {
-  const [{ MockActivityEnvironment }, { createActivities }, { PinpointClient }, { threadMinBytes }] = await Promise.all(
-    [
-      import('@temporalio/testing'),
-      import('../activities'),
-      import('@aws-sdk/client-pinpoint'),
-      import('../src/config'),
-    ],
-  );
+  const [{ MockActivityEnvironment }, { createActivities }, { PinpointClient }, config] = await Promise.all([
+    import('@temporalio/testing'),
+    import('../activities'),
+    import('@aws-sdk/client-pinpoint'),
+    import('../src/config'),
+  ]);
   const activities = createActivities({
     s3,
     pinpoint: new PinpointClient({ region: 'us-east-1' }),
     region: 'us-east-1',
-    threadMinBytes: threadMinBytes(), // AUDIENCEFLOW_THREAD_MIN_BYTES, as the worker reads it
+    threadMinBytes: config.threadMinBytes(), // AUDIENCEFLOW_THREAD_MIN_BYTES, as the worker reads it
+    transferThreads: config.transferThreads(), // AUDIENCEFLOW_TRANSFER_THREADS
   });
   return { activities, env: new MockActivityEnvironment() };
 }
@@ -190,7 +194,7 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       break;
     }
     case 'our-upload':
-    case 'our-upload-thread': {
+    case 'our-upload-inline': {
       const { activities, env } = ours!;
       const r = await env.run<[UploadInput], UploadEndpointsResult, (i: UploadInput) => Promise<UploadEndpointsResult>>(
         (i) => activities.uploadLocalFiles(i),
@@ -204,6 +208,8 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       );
       bytes = r.inputBytes;
       records = r.uploaded + r.rejected;
+      // Stop the idle threads now (not at exit), so that each writes its --cpu-prof profile.
+      await (await import('../activities/support/line-thread-pool')).closeIdleLineThreads();
       break;
     }
   }
@@ -212,16 +218,20 @@ async function runChild(a: ChildArgs): Promise<Measured> {
   return { variant: a.variant, bytes, ms, records, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function spawnVariant(a: ChildArgs): Promise<Measured> {
+function spawnVariant(a: ChildArgs, cpuProf: boolean): Promise<Measured> {
   const tsx = require.resolve('tsx/cli');
+  // Profiled: node itself runs the file (tsx as a loader), so the flag reaches this process and its worker threads.
+  const args =
+    cpuProf && a.variant === 'our-upload'
+      ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR, '--import', 'tsx', __filename]
+      : [tsx, __filename];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, __filename, '--child', JSON.stringify(a)], {
+    const child = spawn(process.execPath, [...args, '--child', JSON.stringify(a)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        // our-upload parses on the activity's thread (the default for local files); -thread in a worker thread.
-        AUDIENCEFLOW_THREAD_MIN_BYTES: a.variant === 'our-upload-thread' ? '0' : '',
+        AUDIENCEFLOW_THREAD_MIN_BYTES: THREAD_MIN_BYTES[a.variant] ?? '',
       },
     });
     let out = '';
@@ -244,6 +254,7 @@ async function main(): Promise<void> {
   }
   const sizeMb = arg('size-mb', 1024);
   const rounds = arg('rounds', 1);
+  const cpuProf = process.argv.includes('--cpu-prof');
   process.env.AUDIENCEFLOW_QUIET_HARNESS ??= '0';
   const s3 = await startS3();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-'));
@@ -262,7 +273,7 @@ async function main(): Promise<void> {
         const sub = path.join(dir, `${variant}-${r}`);
         fs.mkdirSync(sub, { recursive: true });
         // Uploads read the piece our download wrote (round 0) — the real export → import path.
-        const m = await spawnVariant({ variant, endpoint: s3.endpoint, bucket, key, dir: sub, file });
+        const m = await spawnVariant({ variant, endpoint: s3.endpoint, bucket, key, dir: sub, file }, cpuProf);
         if (variant === 'our-download' && !fs.existsSync(file)) fs.renameSync(path.join(sub, key), file);
         else if (variant === 'plain-download' || variant === 'our-download')
           fs.rmSync(sub, { recursive: true, force: true });
@@ -275,6 +286,7 @@ async function main(): Promise<void> {
     const best = (v: Variant) =>
       results.filter((m) => m.variant === v).sort((a, b) => b.bytes / b.ms - a.bytes / a.ms)[0]!;
     const plain = best('plain-download');
+    const ceiling = best('parse-ceiling');
     const rows = VARIANTS.map((v) => {
       const m = best(v);
       return {
@@ -282,6 +294,7 @@ async function main(): Promise<void> {
         MiB: (m.bytes / 1024 / 1024).toFixed(0),
         seconds: (m.ms / 1000).toFixed(1),
         'MiB/s': mbps(m).toFixed(1),
+        'vs parse ceiling': (mbps(m) / mbps(ceiling)).toFixed(2),
         'vs plain GetObject→file': (mbps(m) / mbps(plain)).toFixed(2),
         'peak RSS MiB': m.peakRssMb.toFixed(0),
         'RSS before work MiB': m.baselineRssMb.toFixed(0),

@@ -92,8 +92,8 @@ export function awsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
 }
 
 /**
- * AUDIENCEFLOW_TRANSFER_THREADS: worker threads that process one large exported piece of the sync at once (1: one
- * thread, which also gunzips). Unset: the transfer's default.
+ * AUDIENCEFLOW_TRANSFER_THREADS: worker threads that process one large input at once — an exported piece of the sync
+ * or a local endpoint file of an import (1: one thread, which also gunzips). Unset: the activities' default.
  */
 export function transferThreads(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.AUDIENCEFLOW_TRANSFER_THREADS;
@@ -109,8 +109,7 @@ export function transferThreads(env: NodeJS.ProcessEnv = process.env): number | 
 
 /**
  * AUDIENCEFLOW_THREAD_MIN_BYTES: inputs (an exported piece, a local endpoint file) of at least this many bytes are
- * parsed and validated in a worker thread. Unset: the activities' defaults (exported pieces from 4 MiB, local files
- * never). 0: always.
+ * parsed and validated in worker threads. Unset: the activities' default (from 4 MiB). 0: always.
  */
 export function threadMinBytes(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.AUDIENCEFLOW_THREAD_MIN_BYTES;

@@ -7,12 +7,30 @@
  */
 import type { EndpointFileFormat } from '../../src/contracts';
 import type { TransformSpec } from '../../src/contracts/sync';
-import { endpointLineParser, EndpointFileError, LINE_TOO_LONG, textProblem, validateEndpoint } from '../../src/formats';
+import {
+  csvRowParser,
+  endpointLineParser,
+  EndpointFileError,
+  LINE_TOO_LONG,
+  parseCsvHeaderLine,
+  textProblem,
+  validateEndpoint,
+} from '../../src/formats';
 import type { ParsedRow, TextLine } from '../../src/formats';
 import { compileTransform } from '../../src/transforms';
 
 export type CodecConfig =
-  { kind: 'export-piece'; transform?: TransformSpec } | { kind: 'endpoint-file'; format: EndpointFileFormat };
+  | { kind: 'export-piece'; transform?: TransformSpec }
+  /**
+   * `csvHeader`: the text of the CSV file's header line, read (and found valid) before these lines: every line given
+   * to this codec is a row (parallel-runner.ts cuts a file into runs of rows for several threads).
+   */
+  | { kind: 'endpoint-file'; format: EndpointFileFormat; csvHeader?: string };
+
+/** The reason recorded once for a file that cannot be read as a whole (e.g. a bad CSV header). */
+export function fileErrorReason(err: EndpointFileError): string {
+  return `the file cannot be read: ${err.message}`;
+}
 
 export type LineOutcome =
   /** Write `json` (the serialized `record`), unless the codec's check rejects it once its encoded size is known. */
@@ -58,15 +76,17 @@ function exportPieceCodec(spec: TransformSpec | undefined): LineCodec {
   };
 }
 
-function endpointFileCodec(format: EndpointFileFormat): LineCodec {
-  const parse = endpointLineParser(format, {});
+function endpointFileCodec(format: EndpointFileFormat, csvHeader: string | undefined): LineCodec {
+  const parse =
+    format === 'CSV' && csvHeader !== undefined
+      ? csvRowParser(parseCsvHeaderLine({ line: 0, text: csvHeader }), {})
+      : endpointLineParser(format, {});
   const line = (l: TextLine): LineOutcome | undefined => {
     let row: ParsedRow | undefined;
     try {
       row = parse(l);
     } catch (err) {
-      if (err instanceof EndpointFileError)
-        return { kind: 'file-error', line: err.line, reason: `the file cannot be read: ${err.message}` };
+      if (err instanceof EndpointFileError) return { kind: 'file-error', line: err.line, reason: fileErrorReason(err) };
       throw err;
     }
     if (!row) return undefined;
@@ -78,5 +98,7 @@ function endpointFileCodec(format: EndpointFileFormat): LineCodec {
 
 /** Throws TransformSpecError for an invalid transform. */
 export function createCodec(config: CodecConfig): LineCodec {
-  return config.kind === 'export-piece' ? exportPieceCodec(config.transform) : endpointFileCodec(config.format);
+  return config.kind === 'export-piece'
+    ? exportPieceCodec(config.transform)
+    : endpointFileCodec(config.format, config.csvHeader);
 }

@@ -28,13 +28,16 @@ export interface LineRunner {
 /** Inputs of at least this many bytes (as stored, compressed or not) are processed in a worker thread. */
 export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
-/** Threads for one large exported piece: two (gunzip and upload stay on the activity's thread), one on a one-CPU machine. */
+/**
+ * Threads for one large input (an exported piece, a local endpoint file): two (gunzip and upload stay on the
+ * activity's thread), one on a one-CPU machine.
+ */
 export const DEFAULT_TRANSFER_THREADS = Math.min(2, os.availableParallelism());
 
 /**
  * The runner for an input of `inputBytes` (as stored): inline below `threadMinBytes`; else in one worker thread,
- * or — for an exported piece (NDJSON without a header, so any run of whole lines stands on its own) and
- * `threads` > 1 — in that many threads at once, the gunzip on this thread (parallel-runner.ts).
+ * or — `threads` > 1 — in that many threads at once, the gunzip and a CSV file's header on this thread
+ * (parallel-runner.ts).
  */
 export function openLineRunner(
   config: LineFeederConfig,
@@ -43,7 +46,7 @@ export function openLineRunner(
   threads = 1,
 ): LineRunner {
   if (inputBytes < threadMinBytes) return inlineRunner(config);
-  if (threads > 1 && config.codec.kind === 'export-piece') return parallelRunner(config, threads);
+  if (threads > 1) return parallelRunner(config, threads);
   return threadRunner(config);
 }
 

@@ -1,12 +1,12 @@
 /**
- * A LineRunner that processes an exported piece in several worker threads at once. This thread
+ * A LineRunner that processes one large input in several worker threads at once. This thread
  * gunzips (zlib works on libuv's pool), cuts the text into runs of whole lines (line-aligner.ts) and
  * hands each run to the least busy thread; the answers are put back in input order, their rejected
  * lines renumbered and their output cut into parts here (part-cutter.ts), so the result is the
  * same, byte for byte, as one LineProcessor's over the whole input.
  *
- * Only for input whose lines stand on their own (NDJSON: no header, no state carried from one line
- * to the next) — openLineRunner sends nothing else here.
+ * Any run of whole lines stands on its own for an exported piece and an NDJSON file; a CSV file's lines do once its
+ * header is known: the header is found here (csv-header-finder.ts) and every thread is set up with it.
  */
 import { createGunzip } from 'node:zlib';
 import type { Gunzip } from 'node:zlib';
@@ -19,6 +19,9 @@ import type { ChunkOutput } from './line-processor';
 import type { LineRunner } from './line-runner';
 import { acquireLineThread, releaseLineThread } from './line-thread-pool';
 import { PartCutter } from './part-cutter';
+import { CsvHeaderFinder } from './csv-header-finder';
+import type { HeaderSearch } from './csv-header-finder';
+import type { LineThread } from './line-thread';
 
 /** The answer for a line too long to buffer: one record read and rejected (the export-piece codec's rule). */
 function tooLongAnswer(): ChunkOutput {
@@ -30,6 +33,22 @@ function tooLongAnswer(): ChunkOutput {
   };
 }
 
+/** The answer for lines that held no record (blank lines before a CSV header, the header) or a bad CSV header. */
+function headerAnswer(found: HeaderSearch): ChunkOutput {
+  const out: ChunkOutput = {
+    blocks: [],
+    rejected: [],
+    counts: { read: 0, written: 0, filtered: 0, rejected: 0 },
+    lines: found.lines,
+  };
+  if (found.kind === 'error') {
+    out.rejected.push({ line: found.line, reason: found.reason });
+    out.counts.rejected = 1;
+    out.stopped = true;
+  }
+  return out;
+}
+
 export function parallelRunner(config: LineFeederConfig, threadCount: number): LineRunner {
   // The threads neither gunzip nor cut parts: this thread does both, in input order.
   const threadConfig: LineFeederConfig = {
@@ -38,7 +57,17 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
     maxPartBytes: Number.MAX_SAFE_INTEGER,
     partBefore: undefined,
   };
-  const threads = Array.from({ length: threadCount }, () => acquireLineThread(threadConfig));
+  const codec = config.codec;
+  /** Until a CSV file's header is found, lines are looked at here; the threads start once it is known. */
+  let headerFinder = codec.kind === 'endpoint-file' && codec.format === 'CSV' ? new CsvHeaderFinder() : undefined;
+  /** The input cannot be read any further (a bad CSV header): later lines are dropped. */
+  let stopped = false;
+  let threads: LineThread[] = [];
+  const startThreads = (csvHeader?: string) => {
+    const cfg = csvHeader === undefined ? threadConfig : { ...threadConfig, codec: { ...codec, csvHeader } };
+    threads = Array.from({ length: threadCount }, () => acquireLineThread(cfg));
+  };
+  if (!headerFinder) startThreads();
   let finished = false;
   let closed = false;
   const aligner = new LineAligner();
@@ -47,7 +76,28 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
   let failure: Error | undefined;
   /** Answers to the runs handed out since the last push or end collected them, in input order. */
   let started: Promise<ChunkOutput>[] = [];
+  const findHeader = (chunk: AlignedChunk): Buffer | undefined => {
+    const found = chunk.kind === 'too-long' ? headerFinder!.tooLong() : headerFinder!.look(chunk.bytes);
+    started.push(Promise.resolve(headerAnswer(found)));
+    if (found.kind === 'error') stopped = true;
+    if (found.kind !== 'header') {
+      if (chunk.kind === 'lines') aligner.recycle(chunk.bytes);
+      return undefined;
+    }
+    headerFinder = undefined;
+    startThreads(found.text);
+    return found.rest;
+  };
   const dispatch = (chunk: AlignedChunk) => {
+    if (stopped) {
+      if (chunk.kind === 'lines') aligner.recycle(chunk.bytes);
+      return;
+    }
+    if (headerFinder) {
+      const rest = findHeader(chunk);
+      if (!rest) return;
+      chunk = { kind: 'lines', bytes: rest };
+    }
     if (chunk.kind === 'too-long') {
       started.push(Promise.resolve(tooLongAnswer()));
       return;

@@ -9,7 +9,7 @@ import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
 import { maskAddresses } from './mask';
 import type { ChunkOutput } from './line-processor';
-import { openLineRunner, pumpLines } from './line-runner';
+import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
 
 export interface UploadEndpointsInput {
@@ -62,13 +62,6 @@ const pad = (n: number) => String(n).padStart(4, '0');
  */
 const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
 const UPLOAD_QUEUE_SIZE = 1;
-/**
- * By default a local file is parsed on the activity's thread: a worker thread makes a large upload about 1.3× faster
- * but costs some 50–90 MB more, and the upload's budget is 200 MB (bench/RESULTS.md). AUDIENCEFLOW_THREAD_MIN_BYTES
- * (ActivityDeps.threadMinBytes) turns it on.
- */
-const UPLOAD_THREAD_MIN_BYTES = Number.POSITIVE_INFINITY;
-
 export function partPrefix(prefix: string, n: number): string {
   return `${prefix}parts/part-${pad(n)}/`;
 }
@@ -79,8 +72,8 @@ function isGzipError(err: unknown): boolean {
 }
 
 /**
- * Reads each file once, streaming: every line is parsed and validated (src/formats, through a LineProcessor — in a
- * worker thread for a file of at least `threadMinBytes`), valid rows are written as NDJSON into parts of at most
+ * Reads each file once, streaming: every line is parsed and validated (src/formats, through a LineProcessor — for a
+ * file of at least `threadMinBytes`, in `threads` worker threads at once, parallel-runner.ts), valid rows are written as NDJSON into parts of at most
  * maxJobBytes (a part may span files), rejected rows into `<prefix>rejected-rows.ndjson`. Heartbeats bytes read; a
  * cancellation aborts the open multipart uploads (the workflow's cleanup then deletes the run's prefix).
  */
@@ -88,7 +81,8 @@ export async function uploadEndpointFiles(
   s3: S3Client,
   input: UploadEndpointsInput,
   ctx: Context,
-  threadMinBytes = UPLOAD_THREAD_MIN_BYTES,
+  threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
+  threads = DEFAULT_TRANSFER_THREADS,
 ): Promise<UploadEndpointsResult> {
   const rejectedRowsKey = `${input.prefix}rejected-rows.ndjson`;
   const parts = new PartWriter(s3, input.bucket, (j) => `${partPrefix(input.prefix, j + 1)}endpoints.ndjson`, {
@@ -161,6 +155,7 @@ export async function uploadEndpointFiles(
           },
           sizes[i] ?? 0,
           threadMinBytes,
+          threads,
         );
         try {
           await pumpLines(raw as AsyncIterable<Buffer>, runner, consume, () => hb.beat(details));

@@ -89,7 +89,8 @@ function parseCsvRow(columns: CsvColumn[], l: TextLine, validate: ValidateOption
   return reason ? { kind: 'rejected', line, reason } : { kind: 'ok', line, endpoint };
 }
 
-function parseHeader(l: TextLine): CsvColumn[] {
+/** The columns of a CSV header line; throws EndpointFileError when the header is unusable. */
+export function parseCsvHeaderLine(l: TextLine): CsvColumn[] {
   const { line, text, tooLong } = l;
   if (tooLong) throw new EndpointFileError(line, `CSV header (line ${line}) is too long`);
   const tokens = splitCsvLine(text);
@@ -108,7 +109,23 @@ export function csvLineParser(validate: ValidateOptions | undefined): (l: TextLi
   let columns: CsvColumn[] | undefined;
   return (l) => {
     if (columns) return parseCsvRow(columns, l, validate);
-    if (l.text.trim() !== '' || l.tooLong) columns = parseHeader(l);
+    if (isCsvHeaderLine(l)) columns = parseCsvHeaderLine(l);
     return undefined;
   };
+}
+
+/** Whether `l` is the header when no header was seen yet: the first line that is not blank. */
+export function isCsvHeaderLine(l: TextLine): boolean {
+  return l.text.trim() !== '' || l.tooLong === true;
+}
+
+/**
+ * A per-line CSV parser for rows cut out of the middle of a file whose header (`columns`, from parseCsvHeaderLine)
+ * was read elsewhere: every line is a row (parallel-runner.ts hands each thread its share of the rows).
+ */
+export function csvRowParser(
+  columns: CsvColumn[],
+  validate: ValidateOptions | undefined,
+): (l: TextLine) => ParsedRow | undefined {
+  return (l) => parseCsvRow(columns, l, validate);
 }

@@ -2,7 +2,7 @@
  * importEndpoints end to end on a real Temporal server, real S3 (SeaweedFS) and the Pinpoint emulator: local CSV,
  * local NDJSON split into several jobs, an S3 prefix; malformed files with a complete rejected-rows report while the
  * valid rows still import; a job that ends FAILED; no address in the run's history.
- * This file's worker parses every local file in a worker thread (AUDIENCEFLOW_THREAD_MIN_BYTES=0); import-cancel
+ * This file's worker parses every local file in two worker threads (AUDIENCEFLOW_THREAD_MIN_BYTES=0); import-cancel
  * runs the same upload on the activity's thread (small files, the default).
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
