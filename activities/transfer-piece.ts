@@ -21,6 +21,7 @@ import type { ChunkOutput } from './support/line-processor';
 import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './support/line-runner';
 import type { LineRunner } from './support/line-runner';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
+import { PINPOINT_MAX_IMPORT_JOB_TEXT } from '../src/contracts/limits';
 
 /** The S3 client, and from what (compressed) size a piece is processed in a worker thread (default 4 MiB). */
 export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes' | 'transferThreads'>;
@@ -54,7 +55,7 @@ function checkInput(input: TransferPieceInput): void {
   checkPrefix(input.output.prefix, 'output prefix');
   if (!Number.isInteger(input.maxPartBytes) || input.maxPartBytes < MIN_PART_BYTES) {
     throw badInput(
-      `maxPartBytes ${input.maxPartBytes} is too small; use at least ${MIN_PART_BYTES} (one endpoint may be 15 KB; Pinpoint allows 1 GiB per job)`,
+      `maxPartBytes ${input.maxPartBytes} is too small; use at least ${MIN_PART_BYTES} (one endpoint may be 15 KB; Pinpoint allows ${PINPOINT_MAX_IMPORT_JOB_TEXT} per job)`,
     );
   }
 }

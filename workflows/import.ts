@@ -19,11 +19,13 @@ import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
 import type { SplitSource } from './import-split';
 import { groupParts } from './sync-plan';
+import { ImportSegment } from './helpers/import-segment';
 import { describeFileProblems, wholeFileNote } from './import-file-problems';
+import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_MAX_IMPORT_JOB_BYTES } from '../src/contracts/limits';
 
 /** Pinpoint's per-job import limit. */
-const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
-const DEFAULT_MAX_CONCURRENT_JOBS = 2;
+const DEFAULT_MAX_JOB_BYTES = PINPOINT_MAX_IMPORT_JOB_BYTES;
+const DEFAULT_MAX_CONCURRENT_JOBS = PINPOINT_CONCURRENT_IMPORT_JOBS;
 
 interface ImportTarget {
   s3Url: string;
@@ -227,10 +229,13 @@ async function runJobs(
   const finished: JobSnapshot[] = [];
   let next = 0;
   let stopped = false;
+  const segment = new ImportSegment(input.segmentName, targets.length);
   const lane = async () => {
     while (next < targets.length && !stopped) {
       const i = next++;
       const target = targets[i]!;
+      const segmentFields = await segment.fieldsFor(i, () => stopped);
+      if (!segmentFields) return;
       const label = targets.length > 1 ? ` (part ${i + 1} of ${targets.length})` : '';
       t.phase('creating-job', `job ${i + 1} of ${targets.length}`);
       const { job } = await calls.createOrAdoptImportJob.executeWithOptions(
@@ -243,11 +248,11 @@ async function runJobs(
             roleArn: input.roleArn,
             format: target.format,
             registerEndpoints: input.registerEndpoints,
-            segmentName:
-              input.segmentName && targets.length > 1 ? `${input.segmentName} (part ${i + 1})` : input.segmentName,
+            ...segmentFields,
           },
         ],
       );
+      segment.created(i, job);
       jobs.push(job);
       t.jobIds(jobs.map((j) => j.jobId));
       t.phase('waiting', `job ${i + 1} of ${targets.length}`);

@@ -1,11 +1,12 @@
 /** Pure helpers of the sync workflow: defaults, batching, grouping parts into import jobs, counts. */
 import type { SyncCounts, SyncInput, TransferPieceResult } from '../src/contracts';
+import { PINPOINT_MAX_IMPORT_JOB_BYTES } from '../src/contracts/limits';
 
 export const SYNC_DEFAULTS = {
   maxParallelTransfers: 4,
   transferBatchSize: 500,
-  /** Pinpoint's per-job import limit: 1 GiB. */
-  maxJobBytes: 1024 ** 3,
+  /** Pinpoint's per-job import limit. */
+  maxJobBytes: PINPOINT_MAX_IMPORT_JOB_BYTES,
   maxConcurrentJobs: 2,
 } as const;
 

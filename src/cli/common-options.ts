@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ENV_ROLE_ARN, ENV_S3_URL } from './options';
 import { collect } from './parse';
+import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT } from '../contracts/limits';
 
 export function addPollOptions(cmd: Command): Command {
   return cmd
@@ -59,7 +60,10 @@ export function addSyncOptions(cmd: Command): Command {
     .option('--dry-run', 'report what would be imported and rejected without creating an import job', false)
     .option('--max-parallel-transfers <n>', 'pieces transferred at once (default: the workflow default)')
     .option('--max-job-bytes <size>', 'split the import into jobs no larger than this, e.g. 1GB (default: 1GB)')
-    .option('--max-concurrent-jobs <n>', 'import jobs running at once')
+    .option(
+      '--max-concurrent-jobs <n>',
+      `import jobs running at once (default ${PINPOINT_CONCURRENT_IMPORT_JOBS}: ${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`,
+    )
     .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
     .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false)
     .option(

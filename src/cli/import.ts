@@ -16,6 +16,11 @@ import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';
 import { importMetadata } from './start-metadata';
 import { importWorkflowId } from './workflow-ids';
+import {
+  PINPOINT_CONCURRENT_IMPORT_JOBS,
+  PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT,
+  PINPOINT_MAX_IMPORT_JOB_TEXT,
+} from '../contracts/limits';
 
 export function registerImportCommand(program: Command): void {
   const cmd = program
@@ -48,9 +53,12 @@ export function registerImportCommand(program: Command): void {
     )
     .option(
       '--max-job-bytes <size>',
-      'split into jobs no larger than this, e.g. 1GB (default: 1GB, the Pinpoint limit)',
+      `split into jobs no larger than this, e.g. 500MB (default: the Pinpoint limit, ${PINPOINT_MAX_IMPORT_JOB_TEXT})`,
     )
-    .option('--max-concurrent-jobs <n>', 'import jobs running at once')
+    .option(
+      '--max-concurrent-jobs <n>',
+      `import jobs running at once (default ${PINPOINT_CONCURRENT_IMPORT_JOBS}: ${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`,
+    )
     .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
     .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false);
   addPollOptions(cmd);

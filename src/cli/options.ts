@@ -15,6 +15,7 @@ import type { BadInputError } from './errors';
 import { CliError, badInput } from './errors';
 import { ExitCode } from '../contracts/failures';
 import { parseDurationMs, parseKeyValue, parseList, parseRejectLimit, parseSizeBytes } from './parse';
+import { MAX_CONCURRENT_IMPORT_JOBS_SETTING, PINPOINT_MAX_IMPORT_JOB_TEXT } from '../contracts/limits';
 
 /** Env defaults the local stack writes (so `audienceflow export --app X` works after `stack up`). */
 export const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
@@ -120,7 +121,7 @@ const sizeBytes = (min: number, max: number) =>
     if (n === undefined || n < min || n > max) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${text}" is not a size from ${min} bytes to ${max} bytes (1 GiB, Pinpoint's per-job limit). Fix: write e.g. 500MB, 64MiB or 1GiB`,
+        message: `"${text}" is not a size from ${min} bytes to ${max} bytes (Pinpoint's per-job limit is ${PINPOINT_MAX_IMPORT_JOB_TEXT}). Fix: write e.g. 500MB, 64MiB or 1GB`,
       });
       return z.NEVER;
     }
@@ -470,7 +471,7 @@ export function buildImportInput(
         .optional(),
       report: reportLocation(cwd).optional(),
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
-      maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
+      maxConcurrentJobs: positiveInt('--max-concurrent-jobs', MAX_CONCURRENT_IMPORT_JOBS_SETTING).optional(),
       maxRejected: rejectLimit().optional(),
       keepStaging: z.boolean().default(false),
       provider,
@@ -663,7 +664,7 @@ export function buildSyncInput(
       dryRun: z.boolean().default(false),
       maxParallelTransfers: positiveInt('--max-parallel-transfers', 64).optional(),
       maxJobBytes: sizeBytes(1_024, MAX_IMPORT_JOB_BYTES).optional(),
-      maxConcurrentJobs: positiveInt('--max-concurrent-jobs', 10).optional(),
+      maxConcurrentJobs: positiveInt('--max-concurrent-jobs', MAX_CONCURRENT_IMPORT_JOBS_SETTING).optional(),
       maxRejected: rejectLimit().optional(),
       keepStaging: z.boolean().default(false),
       report: reportLocation(cwd).optional(),

@@ -10,3 +10,4 @@ export * from './search-attributes';
 export * from './failures';
 export * from './queries';
 export * from './reject-limit';
+export * from './limits';

@@ -38,4 +38,6 @@ export interface JobSnapshot {
   failureSampleCount?: number;
   createdAt?: string;
   completedAt?: string;
+  /** The segment an import job defines or updates (Pinpoint: Definition.SegmentId). */
+  segmentId?: string;
 }

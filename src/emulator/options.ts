@@ -1,4 +1,5 @@
 /** Options of the Pinpoint emulator (see docs/emulator.md). */
+import { PINPOINT_MAX_IMPORT_JOB_BYTES } from '../contracts/limits';
 export type Pace = 'instant' | 'fast' | 'realistic';
 
 export interface EmulatorS3Options {
@@ -20,7 +21,7 @@ export interface EmulatorOptions {
   pace?: Pace;
   /** The account's concurrent import limit; further jobs wait in PENDING_JOB. Default 2. */
   maxConcurrentImports?: number;
-  /** Per-import-job size limit in bytes. Default 1 GiB. */
+  /** Per-import-job size limit in bytes. Default Pinpoint's documented 1 GB (10^9 bytes). */
   maxImportJobBytes?: number;
   /** Endpoints per exported object (piece). Default 100,000. */
   exportPieceSize?: number;
@@ -41,7 +42,7 @@ export interface RunningEmulator {
 
 export const DEFAULTS = {
   maxConcurrentImports: 2,
-  maxImportJobBytes: 1024 * 1024 * 1024,
+  maxImportJobBytes: PINPOINT_MAX_IMPORT_JOB_BYTES,
   exportPieceSize: 100_000,
   pace: 'fast' as Pace,
   accountId: '123456789012',

@@ -5,11 +5,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseS3Url } from '../contracts';
+import {
+  MAX_CONCURRENT_IMPORT_JOBS_SETTING,
+  PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT,
+  PINPOINT_MAX_IMPORT_JOB_BYTES,
+  PINPOINT_MAX_IMPORT_JOB_TEXT,
+} from '../contracts/limits';
 
 export const HEX32 = /^[0-9a-f]{32}$/;
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** Pinpoint's per-job import limit. */
-export const MAX_IMPORT_JOB_BYTES = 1024 ** 3;
+export const MAX_IMPORT_JOB_BYTES = PINPOINT_MAX_IMPORT_JOB_BYTES;
 
 export const providerName = z.enum(['pinpoint', 'aep'], {
   error: 'provider must be "pinpoint" (AEP is not supported yet)',
@@ -104,14 +110,16 @@ export const maxJobBytes = z
   .int({ error: 'maxJobBytes must be a whole number of bytes' })
   .min(1024, { error: 'maxJobBytes must be at least 1024 bytes' })
   .max(MAX_IMPORT_JOB_BYTES, {
-    error: `maxJobBytes may not exceed Pinpoint's per-job limit of 1 GiB (${MAX_IMPORT_JOB_BYTES})`,
+    error: `maxJobBytes may not exceed Pinpoint's per-job limit of ${PINPOINT_MAX_IMPORT_JOB_TEXT}`,
   });
 
 export const maxConcurrentJobs = z
   .number({ error: 'maxConcurrentJobs must be a number' })
   .int({ error: 'maxConcurrentJobs must be a whole number' })
   .min(1, { error: 'maxConcurrentJobs must be at least 1' })
-  .max(10, { error: 'maxConcurrentJobs may not exceed 10 (Pinpoint allows at most 10 active imports per account)' });
+  .max(MAX_CONCURRENT_IMPORT_JOBS_SETTING, {
+    error: `maxConcurrentJobs may not exceed ${MAX_CONCURRENT_IMPORT_JOBS_SETTING} (${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`,
+  });
 
 /** `--max-rejected`: a number of rows, or a percentage of the rows. */
 export const maxRejected = z.union([

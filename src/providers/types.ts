@@ -18,6 +18,8 @@ export interface ImportJobSpec {
   registerEndpoints?: boolean;
   /** Create a segment of the imported endpoints with this name. */
   segmentName?: string;
+  /** Import into this existing segment (the one the first job of a split import defined). */
+  segmentId?: string;
 }
 
 export interface JobRef {

@@ -92,7 +92,7 @@ describe('validateImportInput', () => {
     );
     expect(found.format).toMatch(/use CSV or JSON/);
     expect(found['source.paths.0']).toMatch(/absolute path/);
-    expect(found.maxJobBytes).toMatch(/1 GiB/);
+    expect(found.maxJobBytes).toMatch(/per-job limit of 1 GB \(1,000,000,000 bytes\)/);
     expect(found.maxConcurrentJobs).toMatch(/at least 1/);
     expect(found.reportUrl).toMatch(/names a folder/);
   });

@@ -45,8 +45,8 @@ describe('chunk and ids', () => {
     expect(syncLimits({} as never)).toEqual({
       maxParallelTransfers: 4,
       transferBatchSize: 500,
-      maxJobBytes: 1024 ** 3,
-      maxConcurrentJobs: 2,
+      maxJobBytes: 1_000_000_000, // Pinpoint's "1 GB", read as 10^9 bytes
+      maxConcurrentJobs: 2, // the documented quota of concurrent import jobs
     });
   });
 });

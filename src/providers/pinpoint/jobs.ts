@@ -42,6 +42,10 @@ export function toProviderJob(kind: JobKind, r: PinpointJobResponse): ProviderJo
       failureSampleCount: failures.length,
       createdAt: r.CreationDate,
       completedAt: r.CompletionDate,
+      ...(kind === 'IMPORT' &&
+        (r as ImportJobResponse).Definition?.SegmentId !== undefined && {
+          segmentId: (r as ImportJobResponse).Definition?.SegmentId,
+        }),
     },
     location: location ?? '',
     failures,
@@ -106,6 +110,7 @@ export class PinpointJobs implements ProviderAdapter {
               RegisterEndpoints: spec.registerEndpoints,
               DefineSegment: spec.segmentName !== undefined,
               SegmentName: spec.segmentName,
+              SegmentId: spec.segmentId,
             },
           }),
           opts,
