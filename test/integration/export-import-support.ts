@@ -9,6 +9,7 @@ import type { EndpointBatchItem, PinpointClient } from '@aws-sdk/client-pinpoint
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { ImportInput } from '../../src/contracts';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -206,4 +207,25 @@ export async function pendingActivityDetails<T>(handle: WorkflowHandle, activity
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls fast enough for tests, with room for a slow machine. */
+export const TEST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
+
+/** An import into `applicationId` staged in the env's bucket (CSV of local files unless `extra` says otherwise). */
+export function localImportInput(
+  env: PipelineEnv,
+  applicationId: string,
+  extra: Partial<ImportInput> = {},
+): ImportInput {
+  return {
+    provider: 'pinpoint',
+    applicationId,
+    source: { kind: 'local', paths: [] },
+    format: 'CSV',
+    stagingUrl: `s3://${env.bucket}/staging/`,
+    roleArn: TEST_ROLE_ARN,
+    poll: TEST_POLL,
+    ...extra,
+  };
 }

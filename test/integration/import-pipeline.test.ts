@@ -21,15 +21,14 @@ import {
   emulatorAdmin,
   historyText,
   occurrences,
+  localImportInput,
   startPipelineEnv,
-  TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
 import { runEnd } from './run-end';
 
 let env: PipelineEnv;
 let tmp: string;
-const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
 
 beforeAll(async () => {
   process.env.AUDIENCEFLOW_THREAD_MIN_BYTES = '0';
@@ -49,18 +48,8 @@ function endpoints(count: number, from: number, tag: string): EndpointBatchItem[
   });
 }
 
-function importInput(applicationId: string, extra: Partial<ImportInput>): ImportInput {
-  return {
-    provider: 'pinpoint',
-    applicationId,
-    source: { kind: 'local', paths: [] },
-    format: 'CSV',
-    stagingUrl: `s3://${env.bucket}/staging/`,
-    roleArn: TEST_ROLE_ARN,
-    poll: FAST_POLL,
-    ...extra,
-  };
-}
+const importInput = (applicationId: string, extra: Partial<ImportInput>): ImportInput =>
+  localImportInput(env, applicationId, extra);
 
 async function run(input: ImportInput) {
   const handle = await env.client.workflow.start('importEndpoints', {

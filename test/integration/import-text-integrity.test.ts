@@ -11,12 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ImportInput, ImportReport } from '../../src/contracts';
-import { createApp, emulatorAdmin, startPipelineEnv, TEST_ROLE_ARN } from './export-import-support';
+import { createApp, emulatorAdmin, localImportInput, startPipelineEnv } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
 
 let env: PipelineEnv;
 let tmp: string;
-const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
 
 beforeAll(async () => {
   env = await startPipelineEnv({ emulator: { pace: 'fast' } });
@@ -61,18 +60,8 @@ const NDJSON_REASONS = [
   { line: 3, reason: 'Address is not valid UTF-8 at byte 2' },
 ];
 
-function importInput(applicationId: string, extra: Partial<ImportInput>): ImportInput {
-  return {
-    provider: 'pinpoint',
-    applicationId,
-    source: { kind: 'local', paths: [] },
-    format: 'CSV',
-    stagingUrl: `s3://${env.bucket}/staging/`,
-    roleArn: TEST_ROLE_ARN,
-    poll: FAST_POLL,
-    ...extra,
-  };
-}
+const importInput = (applicationId: string, extra: Partial<ImportInput>): ImportInput =>
+  localImportInput(env, applicationId, extra);
 
 async function run(input: ImportInput): Promise<ImportReport> {
   const handle = await env.client.workflow.start('importEndpoints', {

@@ -14,13 +14,12 @@ import type { ImportInput, ImportReport, SyncReport } from '../../src/contracts'
 import { generateEndpoint } from '../../src/demo/generate-endpoints';
 import { seedEndpoints } from '../../src/demo/seed-endpoints';
 import { endpointsToCsv } from '../../src/formats';
-import { createApp, emulatorAdmin, startPipelineEnv, TEST_ROLE_ARN } from './export-import-support';
+import { createApp, emulatorAdmin, localImportInput, startPipelineEnv } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
 import { syncInput } from './sync-support';
 
 let env: PipelineEnv;
 let tmp: string;
-const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
 
 beforeAll(async () => {
   env = await startPipelineEnv({ emulator: { pace: 'fast', exportPieceSize: 50 } });
@@ -46,18 +45,8 @@ function rows(count: number, tag: string) {
   }));
 }
 
-function importInput(applicationId: string, extra: Partial<ImportInput>): ImportInput {
-  return {
-    provider: 'pinpoint',
-    applicationId,
-    source: { kind: 'local', paths: [] },
-    format: 'CSV',
-    stagingUrl: `s3://${env.bucket}/staging/`,
-    roleArn: TEST_ROLE_ARN,
-    poll: FAST_POLL,
-    ...extra,
-  };
-}
+const importInput = (applicationId: string, extra: Partial<ImportInput>): ImportInput =>
+  localImportInput(env, applicationId, extra);
 
 async function runImport(input: ImportInput) {
   const handle = await env.client.workflow.start('importEndpoints', {
