@@ -8,15 +8,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ImportInput, ImportReport, PollHeartbeat } from '../../src/contracts';
+import type { ImportReport, PollHeartbeat } from '../../src/contracts';
 import { spawnWorker, startSlowProxy, stopProcesses } from './export-import-processes';
 import {
   createApp,
   emulatorAdmin,
   eventually,
   pendingActivityDetails,
+  localImportInput,
   startPipelineEnv,
-  TEST_ROLE_ARN,
 } from './export-import-support';
 import type { PipelineEnv, RunningWorker } from './export-import-support';
 
@@ -49,15 +49,7 @@ function csvFile(name: string, rows: number): string {
 }
 
 function start(applicationId: string, file: string) {
-  const input: ImportInput = {
-    provider: 'pinpoint',
-    applicationId,
-    source: { kind: 'local', paths: [file] },
-    format: 'CSV',
-    stagingUrl: `s3://${env.bucket}/staging/`,
-    roleArn: TEST_ROLE_ARN,
-    poll: FAST_POLL,
-  };
+  const input = localImportInput(env, applicationId, { source: { kind: 'local', paths: [file] }, poll: FAST_POLL });
   return env.client.workflow.start('importEndpoints', {
     taskQueue: env.taskQueue,
     workflowId: `import-crash-${applicationId}`,

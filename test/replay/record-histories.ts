@@ -15,7 +15,13 @@ import type { ImportInput } from '../../src/contracts';
 import { seedEndpoints } from '../../src/demo/seed-endpoints';
 import { endpointsToCsv } from '../../src/formats';
 import { temporal } from '@temporalio/proto';
-import { createApp, emulatorAdmin, startPipelineEnv, TEST_ROLE_ARN } from '../integration/export-import-support';
+import {
+  createApp,
+  emulatorAdmin,
+  localImportInput,
+  startPipelineEnv,
+  TEST_ROLE_ARN,
+} from '../integration/export-import-support';
 import type { PipelineEnv } from '../integration/export-import-support';
 import { syncInput } from '../integration/sync-support';
 
@@ -23,12 +29,15 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
 const POLL = { initialIntervalMs: 100, maxIntervalMs: 300, maxWaitMs: 120_000 };
 
 function importInput(env: PipelineEnv, applicationId: string, file: string): ImportInput {
+  return localImportInput(env, applicationId, { source: { kind: 'local', paths: [file] }, poll: POLL });
+}
+
+/** An export of `applicationId` into the env's bucket. */
+function exportInput(env: PipelineEnv, applicationId: string) {
   return {
     provider: 'pinpoint',
     applicationId,
-    source: { kind: 'local', paths: [file] },
-    format: 'CSV',
-    stagingUrl: `s3://${env.bucket}/staging/`,
+    s3Url: `s3://${env.bucket}/exports/`,
     roleArn: TEST_ROLE_ARN,
     poll: POLL,
   };
@@ -48,15 +57,7 @@ async function runAll(env: PipelineEnv, dir: string): Promise<void> {
     await env.client.workflow.start('exportEndpoints', {
       taskQueue: tq,
       workflowId: 'replay-export',
-      args: [
-        {
-          provider: 'pinpoint',
-          applicationId: source,
-          s3Url: `s3://${env.bucket}/exports/`,
-          roleArn: TEST_ROLE_ARN,
-          poll: POLL,
-        },
-      ],
+      args: [exportInput(env, source)],
     }),
   );
 
@@ -119,15 +120,7 @@ async function runAll(env: PipelineEnv, dir: string): Promise<void> {
     await env.client.workflow.start('exportEndpoints', {
       taskQueue: tq,
       workflowId: 'replay-export-failed',
-      args: [
-        {
-          provider: 'pinpoint',
-          applicationId: source,
-          s3Url: `s3://${env.bucket}/exports/`,
-          roleArn: TEST_ROLE_ARN,
-          poll: POLL,
-        },
-      ],
+      args: [exportInput(env, source)],
     }),
   );
   await emulatorAdmin(env).clearFaults();
