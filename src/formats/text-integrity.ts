@@ -58,7 +58,8 @@ function walk(value: unknown, field: string, badUtf8: boolean): string | undefin
 /** Whether a line's text can hold a problem at all (cheap; most lines are skipped by it). */
 function mayHoldProblem(l: TextLine, jsonText: boolean): boolean {
   if (l.badUtf8) return true;
-  return jsonText ? ESCAPED_CONTROL.test(l.text) || CONTROL_CHAR.test(l.text) : CONTROL_CHAR.test(l.text);
+  // JSON.parse refuses raw control characters inside strings: in JSON only an escape can make one.
+  return jsonText ? l.text.includes('\\') && ESCAPED_CONTROL.test(l.text) : CONTROL_CHAR.test(l.text);
 }
 
 /**
