@@ -318,15 +318,21 @@ describe('downloads', () => {
     const aep = client();
     const { entry, whole } = await oneEntry(aep);
     await admin(emu.url, 'POST', 'faults', {
-      rules: [{ operation: 'dataAccess.getFile', kind: 'cutBody', bytes: 100, count: 3 }],
+      rules: [{ operation: 'dataAccess.getFile', kind: 'cutBody', bytes: 100, count: 2 }],
     });
     const dest = path.join(dir, 'flaky.parquet');
+    // An earlier attempt's 123 bytes: whether the cut answers' own bytes reach the disk before the
+    // socket closes is a race (a web stream drops queued chunks when it errors), these cannot be.
+    fs.writeFileSync(`${dest}.part`, whole.subarray(0, 123));
     const f = await failureOf(aep.dataAccess.download(entry, dest, { maxResumes: 1 }));
     expect(f.nonRetryable).toBe(false);
     const kept = fs.statSync(`${dest}.part`).size;
-    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeGreaterThanOrEqual(123);
     expect(kept).toBeLessThan(entry.length);
+    const before = ((await admin(emu.url, 'GET', 'counts')) as { bytesServed: number }).bytesServed;
     await aep.dataAccess.download(entry, dest);
+    const after = ((await admin(emu.url, 'GET', 'counts')) as { bytesServed: number }).bytesServed;
+    expect(after - before).toBe(entry.length - kept);
     expect(fs.readFileSync(dest).equals(whole)).toBe(true);
   });
 });
