@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { hashId } from '../../activities/support/id-hash';
 import type { LineFeederConfig } from '../../activities/support/line-feeder';
 import { LineProcessor } from '../../activities/support/line-processor';
@@ -134,22 +135,23 @@ describe('repeated ids across the threads of a large file and across the files o
         .join('\n'),
     );
 
-  const config = (format: 'CSV' | 'JSON'): LineFeederConfig => ({
-    gzipped: false,
+  const config = (format: 'CSV' | 'JSON', gzipped: boolean): LineFeederConfig => ({
+    gzipped,
     codec: { kind: 'endpoint-file', format },
     maxPartBytes: 1 << 30,
     hashIds: true,
   });
 
-  async function count(threads: number): Promise<RepeatedIds> {
+  async function count(threads: number, gzipped = false): Promise<RepeatedIds> {
     const repeats = new RepeatedIds();
     for (const [file, bytes, format] of [
       ['a.csv', fileA(), 'CSV'],
       ['b.ndjson', fileB(), 'JSON'],
     ] as const) {
-      // 0 threads: inline; else `threads` worker threads at once (parallel-runner.ts), as the upload runs a large file.
+      // 0 threads: inline; 1: one worker thread (a one-CPU machine); more: that many threads at once
+      // (parallel-runner.ts), as the upload runs a large file.
       const runner = openLineRunner(
-        config(format),
+        config(format, gzipped),
         threads === 0 ? 0 : bytes.length,
         threads === 0 ? Infinity : 0,
         threads,
@@ -159,7 +161,7 @@ describe('repeated ids across the threads of a large file and across the files o
         return Promise.resolve();
       };
       try {
-        await pumpLines(Readable.from([bytes]), runner, consume);
+        await pumpLines(Readable.from([gzipped ? gzipSync(bytes) : bytes]), runner, consume);
       } finally {
         await runner.close();
       }
@@ -181,6 +183,16 @@ describe('repeated ids across the threads of a large file and across the files o
     const threaded = await count(2);
     expect(idleLineThreads()).toBe(2); // both threads were lent out and finished cleanly
     expect({ ids: threaded.ids, rows: threaded.rows, examples: threaded.examples }).toEqual({
+      ids: inline.ids,
+      rows: inline.rows,
+      examples: inline.examples,
+    });
+  });
+
+  test('one worker thread on a gzipped file (a one-CPU machine) counts the same', async () => {
+    const inline = await count(0);
+    const one = await count(1, true);
+    expect({ ids: one.ids, rows: one.rows, examples: one.examples }).toEqual({
       ids: inline.ids,
       rows: inline.rows,
       examples: inline.examples,
