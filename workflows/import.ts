@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import {
+  describeDuplicateIds,
   describeRejectLimit,
   FailureType,
   formatS3Url,
@@ -73,6 +74,7 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       totals: {
         rejectedLocally: staged?.rejected ?? 0,
         uploaded: staged?.uploaded,
+        duplicateIds: staged?.duplicateIds,
         processed: jobs.reduce((s, j) => s + (j?.counters.totalProcessed ?? 0), 0),
         failed: jobs.reduce((s, j) => s + (j?.counters.totalFailures ?? 0), 0),
       },
@@ -99,7 +101,10 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       );
       const format = staged.format;
       targets = staged.parts.map((p) => ({ s3Url: p.s3Url, format }));
-      t.update({ note: `${staged.uploaded} row(s) staged in ${targets.length} part(s); ${staged.rejected} rejected` });
+      const repeated = staged.duplicateIds ? `; ${staged.duplicateIds} id(s) appear more than once` : '';
+      t.update({
+        note: `${staged.uploaded} row(s) staged in ${targets.length} part(s); ${staged.rejected} rejected${repeated}`,
+      });
     } else {
       targets = await s3Targets(input, input.source.s3Url, staging, t, (note) => (split = note));
     }
@@ -132,6 +137,12 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
     const tail = `${split ? ` ${split}.` : ''}${noReport}`;
     /** Files rejected as a whole, for the reports of runs that still imported the other files. */
     const files = wholeFileNote(staged?.fileProblems);
+    /** Ids in more than one row of the local files: told, not hidden (the import applied them all). */
+    const duplicates = describeDuplicateIds(staged?.duplicateIds ?? 0, staged?.duplicateExamples ?? [], {
+      jobs: targets.length,
+      atOnce: input.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
+    });
+    const dups = duplicates ? ` ${duplicates}.` : '';
     if (targets.length === 0) {
       const why = staged?.fileProblems.length ? ` (${describeFileProblems(staged.fileProblems)})` : '';
       const reason = `no valid rows to import: all ${staged?.rejected ?? 0} entries were rejected${why}; see the failure report.`;
@@ -146,7 +157,7 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       throw failedRun(
         FailureType.JobFailed,
         reason,
-        report('FAILED', { reportLocation: written?.location, message: `${reason}${files}${tail}` }),
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${dups}${files}${tail}` }),
       );
     }
     const rejected = (staged?.rejected ?? 0) + jobs.reduce((s, j) => s + (j.counters.totalFailures ?? 0), 0);
@@ -156,13 +167,13 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       throw failedRun(
         FailureType.TooManyRejected,
         reason,
-        report('FAILED', { reportLocation: written?.location, message: `${reason}${tail}` }),
+        report('FAILED', { reportLocation: written?.location, message: `${reason}${dups}${tail}` }),
       );
     }
     const kept = await releaseStaging(staging, IMPORT_STAGED_FOLDERS, input.keepStaging);
     return report('COMPLETED', {
       reportLocation: written?.location,
-      message: `${files}${tail}${kept}`.trim() || undefined,
+      message: `${dups}${files}${tail}${kept}`.trim() || undefined,
     });
   } catch (err) {
     if (!isCancellation(err)) {

@@ -91,7 +91,7 @@ function endpointFileCodec(format: EndpointFileFormat, csvHeader: string | undef
     }
     if (!row) return undefined;
     if (row.kind === 'rejected') return { kind: 'rejected', reason: row.reason };
-    return { kind: 'keep', json: row.raw ?? JSON.stringify(row.endpoint) };
+    return { kind: 'keep', json: row.raw ?? JSON.stringify(row.endpoint), id: row.endpoint.Id };
   };
   return { line }; // validated by the parser (sizes from the line's text)
 }

@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { Gunzip } from 'node:zlib';
 import { LineProcessor } from './line-processor';
 import type { ChunkOutput, LineProcessorConfig } from './line-processor';
+import type { IdHashes } from './repeated-ids';
 
 export interface LineFeederConfig extends LineProcessorConfig {
   /** The input is gzip data (an exported piece, a .gz file). */
@@ -47,8 +48,27 @@ export function gunzipEnd(gunzip: Gunzip): Promise<void> {
   });
 }
 
+/** The Id fingerprints of several answers as one, in order (undefined when none has any). */
+function mergeIds(outs: ChunkOutput[]): IdHashes | undefined {
+  const parts = outs.flatMap((o) => (o.ids ? [o.ids] : []));
+  if (parts.length <= 1) return parts[0];
+  const hashes = new Uint32Array(parts.reduce((s, p) => s + p.hashes.length, 0));
+  const lines = new Float64Array(parts.reduce((s, p) => s + p.lines.length, 0));
+  let h = 0;
+  let l = 0;
+  for (const p of parts) {
+    hashes.set(p.hashes, h);
+    lines.set(p.lines, l);
+    h += p.hashes.length;
+    l += p.lines.length;
+  }
+  return { hashes, lines };
+}
+
 export function mergeOutputs(outs: ChunkOutput[]): ChunkOutput {
   const merged: ChunkOutput = { blocks: [], rejected: [], counts: { read: 0, written: 0, filtered: 0, rejected: 0 } };
+  const ids = mergeIds(outs);
+  if (ids) merged.ids = ids;
   for (const o of outs) {
     merged.blocks.push(...o.blocks);
     merged.rejected.push(...o.rejected);

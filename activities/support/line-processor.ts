@@ -10,8 +10,10 @@
  */
 import { LineSplitter } from '../../src/formats/lines';
 import type { TextLine } from '../../src/formats/lines';
+import { ID_HASH_WORDS, hashId } from './id-hash';
 import { createCodec } from './line-codecs';
 import type { CodecConfig, LineCodec } from './line-codecs';
+import type { IdHashes } from './repeated-ids';
 
 export interface LineProcessorConfig {
   codec: CodecConfig;
@@ -21,6 +23,8 @@ export interface LineProcessorConfig {
   partBefore?: { bytes: number; records: number };
   /** Count only: produce no output bytes. */
   dryRun?: boolean;
+  /** Fingerprint the Id of every written row (`ids` of each answer), for counting repeated Ids (repeated-ids.ts). */
+  hashIds?: boolean;
 }
 
 /** Consecutive output bytes of one part; `endsPart` closes the part after these bytes. */
@@ -54,6 +58,8 @@ export interface ChunkOutput {
   lines?: number;
   /** Set once the input cannot be read any further (e.g. a bad CSV header); later input is ignored. */
   stopped?: boolean;
+  /** With `hashIds`: the fingerprints of the written rows' Ids (rows without an Id have none), in order. */
+  ids?: IdHashes;
   /** The input chunk this answers, handed back for reuse (set by the runner). */
   spent?: Uint8Array;
 }
@@ -80,6 +86,7 @@ export class LineProcessor {
   private blocks: OutputBlock[] = [];
   private rejected: RejectedLine[] = [];
   private counts: ProcessorCounts = { read: 0, written: 0, filtered: 0, rejected: 0 };
+  private readonly ids: IdHashCollector | undefined;
 
   /** Throws TransformSpecError for an invalid transform. */
   constructor(config: LineProcessorConfig) {
@@ -89,6 +96,7 @@ export class LineProcessor {
     this.partBytes = config.partBefore?.bytes ?? 0;
     this.partRecords = config.partBefore?.records ?? 0;
     this.blockRecordsBefore = this.partRecords;
+    if (config.hashIds) this.ids = new IdHashCollector();
   }
 
   /** Processes every complete line of `chunk` (the rest waits for the next chunk). */
@@ -144,6 +152,7 @@ export class LineProcessor {
       return;
     }
     this.counts.written++;
+    if (this.ids && typeof outcome.id === 'string') this.ids.add(outcome.id, line);
     if (this.dryRun) return;
     if (this.partRecords > 0 && this.partBytes + bytes + 1 > this.maxPartBytes) {
       // This line opens the next part: close the current one just before it.
@@ -208,9 +217,42 @@ export class LineProcessor {
     // Handed-out blocks stay valid: later lines are written after them (or into a new buffer).
     const result: ChunkOutput = { blocks: this.blocks, rejected: this.rejected, counts: this.counts };
     if (this.stopped) result.stopped = true;
+    const ids = this.ids?.take();
+    if (ids) result.ids = ids;
     this.blocks = [];
     this.rejected = [];
     this.counts = { read: 0, written: 0, filtered: 0, rejected: 0 };
     return result;
+  }
+}
+
+/** The Id fingerprints and line numbers of the rows written since the last `take`, in growing typed arrays. */
+class IdHashCollector {
+  private hashes = new Uint32Array(1024 * ID_HASH_WORDS);
+  private lines = new Float64Array(1024);
+  private count = 0;
+
+  add(id: string, line: number): void {
+    if (this.count === this.lines.length) {
+      const hashes = new Uint32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const lines = new Float64Array(this.lines.length * 2);
+      lines.set(this.lines);
+      this.lines = lines;
+    }
+    hashId(id, this.hashes, this.count * ID_HASH_WORDS);
+    this.lines[this.count++] = line;
+  }
+
+  /** Copies of what was collected (their own buffers: they may be transferred to another thread), or undefined. */
+  take(): IdHashes | undefined {
+    if (this.count === 0) return undefined;
+    const out = {
+      hashes: this.hashes.slice(0, this.count * ID_HASH_WORDS),
+      lines: this.lines.slice(0, this.count),
+    };
+    this.count = 0;
+    return out;
   }
 }

@@ -17,9 +17,11 @@ export type WorkerRequest =
   { chunk: Uint8Array } | { end: true } | { lines: Uint8Array } | { configure: LineFeederConfig };
 export type WorkerAnswer = { out: ChunkOutput } | { error: string; code?: string };
 
-/** The distinct ArrayBuffers behind the output blocks (several blocks may share one). */
+/** The distinct ArrayBuffers behind the output blocks (several blocks may share one) and the Id fingerprints. */
 export function transferListOf(out: ChunkOutput): ArrayBuffer[] {
-  return [...new Set(out.blocks.map((b) => b.bytes.buffer as ArrayBuffer))];
+  const buffers = new Set(out.blocks.map((b) => b.bytes.buffer as ArrayBuffer));
+  if (out.ids) [out.ids.hashes.buffer, out.ids.lines.buffer].forEach((b) => buffers.add(b as ArrayBuffer));
+  return [...buffers];
 }
 
 const port = parentPort;

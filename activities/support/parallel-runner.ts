@@ -125,6 +125,7 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
       for (const out of outs) {
         if (out.spent) aligner.recycle(out.spent);
         for (const r of out.rejected) r.line += lineOffset;
+        if (out.ids) for (let i = 0; i < out.ids.lines.length; i++) out.ids.lines[i]! += lineOffset;
         lineOffset += out.lines ?? 0;
         out.blocks = out.blocks.flatMap((b) => cutter.cut(b));
         delete out.spent;

@@ -3,7 +3,7 @@ import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { EndpointFileFormat, TransferHeartbeat } from '../../src/contracts';
+import type { EndpointFileFormat, RepeatLocation, TransferHeartbeat } from '../../src/contracts';
 import { PartWriter, S3ObjectWriter } from '../transfer-parts';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
@@ -11,6 +11,7 @@ import { maskAddresses } from './mask';
 import type { ChunkOutput } from './line-processor';
 import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
+import { RepeatedIds } from './repeated-ids';
 
 export interface UploadEndpointsInput {
   paths: string[];
@@ -43,6 +44,12 @@ export interface UploadEndpointsResult {
    */
   fileProblems: RejectedRow[];
   inputBytes: number;
+  /**
+   * Endpoint Ids that appear in more than one uploaded row (across all the files; the import applies them in order,
+   * the last row of each wins), and the first few rows that repeat an earlier row's Id (file base name and line only).
+   */
+  duplicateIds: number;
+  duplicateExamples: RepeatLocation[];
 }
 
 /** How many whole-file problems a result carries (the failure report has them all). */
@@ -102,6 +109,7 @@ export async function uploadEndpointFiles(
   let filesDone = 0;
   let uploaded = 0;
   let rejected = 0;
+  const repeats = new RepeatedIds();
   let current: fs.ReadStream | undefined;
   const details = (): TransferHeartbeat => ({
     bytesDone: bytesBefore + (current?.bytesRead ?? 0),
@@ -135,6 +143,7 @@ export async function uploadEndpointFiles(
       current = raw;
       let rows = 0;
       const consume = async (out: ChunkOutput) => {
+        if (out.ids) repeats.addAll(out.ids, path.basename(file));
         for (const block of out.blocks) await parts.writeBlock(block);
         for (const r of out.rejected) {
           const wait = reject(file, r.line, r.reason);
@@ -152,6 +161,7 @@ export async function uploadEndpointFiles(
             codec: { kind: 'endpoint-file', format: input.format },
             maxPartBytes: input.maxJobBytes,
             partBefore: parts.open,
+            hashIds: true,
           },
           sizes[i] ?? 0,
           threadMinBytes,
@@ -198,6 +208,8 @@ export async function uploadEndpointFiles(
       rejectedRowsKey: rejected > 0 ? rejectedRowsKey : undefined,
       fileProblems,
       inputBytes: bytesTotal,
+      duplicateIds: repeats.ids,
+      duplicateExamples: repeats.examples,
     };
   } catch (err) {
     await abortAll();

@@ -94,6 +94,7 @@ export function renderImportReport(r: ImportReport): string {
     ['workflow', `${r.workflowId} (run ${r.runId})`],
     ['rejected locally', n(r.totals.rejectedLocally)],
     ['uploaded', r.totals.uploaded === undefined ? undefined : n(r.totals.uploaded)],
+    ['duplicate ids', r.totals.duplicateIds === undefined ? undefined : n(r.totals.duplicateIds)],
     ['processed', n(r.totals.processed)],
     ['failed', n(r.totals.failed)],
     ['failure report', r.reportLocation],

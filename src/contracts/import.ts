@@ -46,6 +46,11 @@ export interface ImportReport {
     rejectedLocally: number;
     /** Rows uploaded (local source) — undefined for an S3 source. */
     uploaded?: number;
+    /**
+     * Endpoint Ids found in more than one uploaded row of the local files (the last row of each wins) — undefined for
+     * an S3 source, which is imported without being read.
+     */
+    duplicateIds?: number;
     processed: number;
     failed: number;
   };

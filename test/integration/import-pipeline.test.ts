@@ -87,7 +87,7 @@ test('local CSV: every row imported, counts match the emulator, no address in hi
   expect(report.status).toBe('COMPLETED');
   expect(report.jobs).toHaveLength(1);
   expect(report.jobs[0]).toMatchObject({ state: 'SUCCEEDED', rawStatus: 'COMPLETED', kind: 'IMPORT' });
-  expect(report.totals).toEqual({ rejectedLocally: 0, uploaded: 120, processed: 120, failed: 0 });
+  expect(report.totals).toEqual({ rejectedLocally: 0, uploaded: 120, duplicateIds: 0, processed: 120, failed: 0 });
   const counts = await emulatorAdmin(env).app(app);
   expect(counts.endpoints).toBe(120);
   expect(counts.jobs.import).toBe(1);
@@ -129,7 +129,7 @@ test('local NDJSON larger than the per-job limit is split into several jobs', as
 
   expect(report.status).toBe('COMPLETED');
   expect(report.jobs).toHaveLength(3);
-  expect(report.totals).toEqual({ rejectedLocally: 0, uploaded: 300, processed: 300, failed: 0 });
+  expect(report.totals).toEqual({ rejectedLocally: 0, uploaded: 300, duplicateIds: 0, processed: 300, failed: 0 });
   const counts = await emulatorAdmin(env).app(app);
   expect(counts.endpoints).toBe(300);
   expect(counts.jobs.import).toBe(3);
@@ -197,7 +197,7 @@ test('malformed files: every bad row is in the report with line and reason; vali
   // One run per format (an import has one format); the CSV run also carries the empty file.
   const csvRun = await run(importInput(app, { source: { kind: 'local', paths: [csv, empty] }, reportUrl: reportPath }));
   expect(csvRun.report.status).toBe('COMPLETED');
-  expect(csvRun.report.totals).toEqual({ rejectedLocally: 4, uploaded: 2, processed: 2, failed: 0 });
+  expect(csvRun.report.totals).toEqual({ rejectedLocally: 4, uploaded: 2, duplicateIds: 0, processed: 2, failed: 0 });
   const csvReport = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as FailureReportJson;
   expect(csvReport.rejectedRows.map((r) => [path.basename(r.file), r.line])).toEqual([
     ['messy.csv', 3],
@@ -221,7 +221,7 @@ test('malformed files: every bad row is in the report with line and reason; vali
     importInput(app, { source: { kind: 'local', paths: [ndjson, gz, damaged] }, format: 'JSON' }),
   );
   expect(ndRun.report.status).toBe('COMPLETED');
-  expect(ndRun.report.totals).toEqual({ rejectedLocally: 4, uploaded: 3, processed: 3, failed: 0 });
+  expect(ndRun.report.totals).toEqual({ rejectedLocally: 4, uploaded: 3, duplicateIds: 0, processed: 3, failed: 0 });
   const loc = ndRun.report.reportLocation!;
   const key = loc.replace(`s3://${env.bucket}/`, '');
   const got = await env.stack.s3.client.send(new GetObjectCommand({ Bucket: env.bucket, Key: key }));

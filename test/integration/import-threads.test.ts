@@ -110,7 +110,7 @@ test.each([
 
     expect(idleLineThreads()).toBe(2); // the upload's two threads, given back when it finished
     expect(report.status).toBe('COMPLETED');
-    expect(report.totals).toEqual({ rejectedLocally: 4, uploaded: ROWS, processed: ROWS, failed: 0 });
+    expect(report.totals).toEqual({ rejectedLocally: 4, uploaded: ROWS, duplicateIds: 0, processed: ROWS, failed: 0 });
     expect(report.jobs.length).toBeGreaterThanOrEqual(3);
     const counts = await emulatorAdmin(env).app(app);
     expect(counts.endpoints).toBe(ROWS);

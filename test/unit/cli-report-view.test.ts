@@ -95,6 +95,12 @@ describe('report tables', () => {
     expect(text).toMatch(/import\s+app1\s+job-9\s+FAILED\s+-\s+10\s+10/);
   });
 
+  it('shows the repeated ids of a local import, and nothing for an S3 source (not read, not counted)', () => {
+    const local = { ...importReport, totals: { ...importReport.totals, duplicateIds: 1234 } };
+    expect(renderReport(local, 'import')).toContain('duplicate ids     1,234');
+    expect(renderReport(importReport, 'import')).not.toContain('duplicate ids');
+  });
+
   it('renders a sync report with counts at every stage', () => {
     const text = renderReport(syncReport);
     expect(text).toContain('COMPLETED (dry run: no import job created)');
