@@ -33,7 +33,11 @@ export interface ExportProfilesBatch {
 export interface ExportProfilesReport {
   workflowId: string;
   runId: string;
-  status: 'SUCCEEDED';
+  /** SUCCEEDED (returned), or CANCELLED (kept in the memo of a run that ended Canceled). */
+  status: 'SUCCEEDED' | 'CANCELLED';
+  /** Why the run ended so, when it did not succeed. */
+  message?: string;
+  /** '' when the run was cancelled before its job was created. */
   jobId: string;
   datasetId: string;
   /** The folder holding this run's files. */

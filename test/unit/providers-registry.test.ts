@@ -36,9 +36,12 @@ function fakeAep() {
         calls.push(`GET ${id}`);
         return Promise.resolve(jobs[id] ?? job(id, 'CANCELLED'));
       },
-      async *list() {
+      list() {
         calls.push('LIST');
-        yield* Object.values(jobs);
+        return (async function* () {
+          await Promise.resolve();
+          yield* Object.values(jobs);
+        })();
       },
       cancel: (id: string) => {
         calls.push(`DELETE ${id}`);
