@@ -89,7 +89,7 @@ export function addAepExportOptions(cmd: Command): Command {
       '--fields <list>',
       'AEP: XDM dot paths to export, comma-separated, e.g. personalEmail.address,mobilePhone.number (default: all)',
     )
-    .option('--merge-policy <id[:version]>', "AEP: merge policy id, optionally :version (default: the segment's own)")
+    .option('--merge-policy <id>', "AEP: merge policy id, or id:version (default: the segment's own)")
     .option('--since <time>', 'AEP: only profiles updated after this RFC 3339 time, e.g. 2026-01-31T00:00:00Z')
     .option('--segment-per-batch', 'AEP: one output batch per segment', false);
 }
