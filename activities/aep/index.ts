@@ -1,14 +1,14 @@
 /**
  * Activities of the exportProfiles workflow (Adobe Experience Platform). The AEP client is built
- * from the environment (config.aepSettings) on first use, so a worker without AEP_* variables still
+ * from the environment (aepClientFromEnv) on first use, so a worker without AEP_* variables still
  * runs every other pipeline; tests pass their own client.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { aepSettings } from '../../src/config';
 import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
-import { AepClient } from '../../src/providers/aep';
+import { aepClientFromEnv } from '../../src/providers';
+import type { AepClient } from '../../src/providers/aep';
 import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from '../../src/providers/aep';
 import { matchesRun } from './fingerprint';
 import { checkExportProfilesInput } from './input';
@@ -48,7 +48,8 @@ async function findRunJob(aep: AepClient, input: CreateOrFindInput): Promise<Aep
 
 export function createAepActivities(_deps?: unknown, client?: AepClient) {
   let lazy = client;
-  const aep = (): AepClient => (lazy ??= new AepClient(aepSettings()));
+  // A worker without AEP_* fails an AEP run (not retried) with the variables to set.
+  const aep = (): AepClient => (lazy ??= aepClientFromEnv());
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
   return {

@@ -5,6 +5,7 @@
  */
 import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import { ApplicationFailure } from '@temporalio/common';
+import { createAepActivities } from '../../activities/aep';
 import { FailureType } from '../../src/contracts';
 import { providerFor } from '../../src/providers';
 import type { AepClient, AepExportJob } from '../../src/providers/aep';
@@ -142,6 +143,10 @@ describe('providerFor', () => {
       const err = await failureOf(aep.getJob({ kind: 'EXPORT', applicationId: 'prod', jobId: '1' }));
       expect(err.type).toBe(FailureType.BadInput);
       expect(err.message).toMatch(/AEP is not configured on the worker: .*AEP_CLIENT_ID/);
+      // The exportProfiles activities build their client the same way: a failure the run does not retry.
+      const viaActivity = await failureOf(createAepActivities().aepCreateDataset('d'));
+      expect(viaActivity.nonRetryable).toBe(true);
+      expect(viaActivity.message).toMatch(/AEP_CLIENT_ID/);
     } finally {
       process.env = saved;
     }
