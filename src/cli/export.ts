@@ -1,5 +1,7 @@
 /** `audienceflow export`: start an exportEndpoints run (Pinpoint), or an exportProfiles run (`--provider aep`). */
 import type { Command } from 'commander';
+import { AEP_POLL_DEFAULTS } from '../contracts/aep-export';
+import { formatDuration } from './parse';
 import type { AepExportRawOptions } from './aep-export';
 import {
   aepExportWorkflowId,
@@ -26,7 +28,9 @@ export function registerExportCommand(program: Command): void {
         'Each run writes under <s3 prefix><workflowId>/<runId>/, so runs never overwrite each other.\n\n' +
         'With --provider aep: export the profiles of Adobe Experience Platform segments (one profile export job ' +
         'into a dataset, created with --create-dataset or given with --dataset), wait for it, and download its ' +
-        'Parquet files to <download dir>/<workflowId>/<runId>/. Cancelling the run sends DELETE for the AEP job. ' +
+        'Parquet files to <download dir>/<workflowId>/<runId>/. Cancelling the run sends DELETE for the AEP job, and so does a job ' +
+        `not finished within --max-wait (AEP polls start at ${formatDuration(AEP_POLL_DEFAULTS.initialIntervalMs)}, ` +
+        `backing off to ${formatDuration(AEP_POLL_DEFAULTS.maxIntervalMs)}). ` +
         'The worker reads AEP_CLIENT_ID, AEP_CLIENT_SECRET, AEP_ORG_ID, AEP_SANDBOX (and AEP_API_KEY, ' +
         'AEP_ENDPOINT_URL, AEP_IMS_URL overrides). Options marked "Pinpoint:" or "AEP:" belong to that provider.',
     );

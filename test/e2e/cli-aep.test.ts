@@ -210,6 +210,27 @@ describe('audienceflow export --provider aep against a real stack', () => {
     expect(new Set(rows.map((row) => row._id))).toEqual(members);
   }, 150_000);
 
+  it('schedule create export --provider aep: a triggered run is an AEP export', async () => {
+    const sid = `aep-${randomUUID().slice(0, 8)}`;
+    await admin(emu.url, 'POST', 'seed', { datasets: [{ id: 'ds-scheduled', name: 'scheduled exports' }] });
+    const args = ['--provider', 'aep', '--segment', SEG_B, '--dataset', 'ds-scheduled', '--download-dir', dir, ...POLL];
+    const created = await runCli(['schedule', 'create', 'export', ...args, '--every', '1h', '--schedule-id', sid], env);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const triggered = await runCli(['schedule', 'trigger', sid, '--wait', '--json'], env, 90_000);
+    expect(triggered.code).toBe(0);
+    const report = JSON.parse(triggered.stdout) as ExportProfilesReport;
+    expect(report).toMatchObject({ status: 'SUCCEEDED', datasetId: 'ds-scheduled' });
+    expect(report.workflowId.startsWith(`${sid}-`)).toBe(true);
+    const rows = await rowsIn(parquetFiles(report.outputDir));
+    expect(rows.map((r) => r._id).sort()).toEqual(
+      expectedMembers(PROFILES, SEG_B)
+        .map((p) => p._id)
+        .sort(),
+    );
+    expect((await runCli(['schedule', 'delete', sid], env)).code).toBe(0);
+  }, 120_000);
+
   it('bad options exit 2 before any remote call, naming the option and the fix', async () => {
     const before = await counts();
     const base = ['export', '--provider', 'aep', '--download-dir', dir];
