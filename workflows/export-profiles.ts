@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FailureType } from '../src/contracts/failures';
+import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts/s3-location';
 import { AEP_POLL_DEFAULTS } from '../src/contracts/aep-export';
 import type { ExportProfilesBatch, ExportProfilesInput, ExportProfilesReport } from '../src/contracts/aep-export';
 import { runFailure } from './helpers/failures';
@@ -49,7 +50,9 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
     throw runFailure(err);
   });
   const poll = { ...AEP_POLL_DEFAULTS, ...input.poll };
-  const outputDir = `${input.downloadDir.replace(/\/+$/, '')}/${workflowId}/${runId}`;
+  const baseDir = input.downloadDir ?? (await calls.aepStagingDir());
+  const outputDir = `${baseDir.replace(/\/+$/, '')}/${workflowId}/${runId}`;
+  const copyTo = input.copyTo ? runPrefix(parseS3Url(input.copyTo, 'copyTo'), workflowId, runId) : undefined;
   const notBeforeMs = startTime.getTime() - CREATION_SKEW_MS;
   const marks = { dataset: 0, createJob: 0, wait: 0, download: 0 };
   let jobId: string | undefined;
@@ -105,6 +108,11 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
     for (const b of job.batches) {
       batches.push(await downloads.aepDownloadBatch({ batchId: b.batchId, segmentId: b.segmentId, dir: outputDir }));
     }
+    let copied: { objects: number; bytes: number } | undefined;
+    if (copyTo) {
+      copied = await downloads.aepCopyToS3({ dir: outputDir, bucket: copyTo.bucket, prefix: copyTo.key });
+      if (!input.downloadDir) await calls.aepRemoveDownloads(outputDir);
+    }
     // A download that finished before it heard of a cancellation still ends the run Canceled.
     if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
     marks.download = Date.now() - t0;
@@ -116,6 +124,7 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       jobId,
       datasetId,
       outputDir,
+      ...(copyTo && { outputUrl: formatS3Url(copyTo), objects: copied?.objects ?? 0 }),
       batches,
       durationsMs: { ...marks, total: Date.now() - started },
     });
@@ -125,8 +134,10 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       await CancellationScope.nonCancellable(async () => {
         if (spec) await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
         await calls.aepRemoveDownloads(outputDir);
+        if (copyTo) await calls.deleteRunData({ bucket: copyTo.bucket, prefix: copyTo.key });
       });
-      const message = `cancelled: ${jobId ? `export job ${jobId} DELETEd, ` : ''}downloaded files removed`;
+      const removed = copyTo ? 'downloaded files and copied objects removed' : 'downloaded files removed';
+      const message = `cancelled: ${jobId ? `export job ${jobId} DELETEd, ` : ''}${removed}`;
       t.finish('CANCELLED', message);
       const report: ExportProfilesReport = {
         workflowId,

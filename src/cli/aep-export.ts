@@ -30,6 +30,7 @@ export interface AepExportRawOptions extends PollRawOptions {
   since?: string;
   segmentPerBatch?: boolean;
   downloadDir?: string;
+  to?: string;
 }
 
 /** Options of `export` that belong to Pinpoint (refused with --provider aep) and to AEP (refused without it). */
@@ -49,6 +50,7 @@ const AEP_ONLY = {
   mergePolicy: '--merge-policy',
   since: '--since',
   segmentPerBatch: '--segment-per-batch',
+  to: '--to',
 };
 
 const AEP_FLAGS: Record<string, string> = { ...AEP_ONLY, downloadDir: '--download-dir', ...POLL_FLAGS };
@@ -62,6 +64,7 @@ const AEP_FIELD_FLAGS: Record<string, string> = {
   since: '--since',
   segmentPerBatch: '--segment-per-batch',
   downloadDir: '--download-dir',
+  copyTo: '--to',
   'poll.initialIntervalMs': '--poll-initial',
   'poll.maxIntervalMs': '--poll-max',
   'poll.maxWaitMs': '--max-wait',
@@ -91,7 +94,8 @@ export function addAepExportOptions(cmd: Command): Command {
     )
     .option('--merge-policy <id>', "AEP: merge policy id, or id:version (default: the segment's own)")
     .option('--since <time>', 'AEP: only profiles updated after this RFC 3339 time, e.g. 2026-01-31T00:00:00Z')
-    .option('--segment-per-batch', 'AEP: one output batch per segment', false);
+    .option('--segment-per-batch', 'AEP: one output batch per segment', false)
+    .option('--to <s3-url>', 'AEP: also copy the files to s3://bucket/prefix/ (under <workflowId>/<runId>/)');
 }
 
 function given(raw: object, flags: Record<string, string>): string | undefined {
@@ -175,12 +179,8 @@ const optionsSchema = z.object({
     })
     .optional(),
   segmentPerBatch: z.boolean().optional(),
-  downloadDir: z
-    .string({
-      error:
-        'is required with --provider aep. Fix: pass --download-dir <dir> (the worker writes the Parquet files there)',
-    })
-    .min(1),
+  downloadDir: z.string().min(1).optional(),
+  to: z.string().optional(),
   ...pollShape,
 });
 
@@ -202,6 +202,13 @@ export function buildAepExportInput(raw: AepExportRawOptions, cwd = process.cwd(
       'pass either --dataset <id> (an existing dataset on the profile union schema) or --create-dataset [name]',
     );
   }
+  if (o.downloadDir === undefined && o.to === undefined) {
+    throw badInput(
+      '--download-dir',
+      'is required with --provider aep unless --to is given',
+      'pass --download-dir <dir> (the worker writes the Parquet files there) and/or --to s3://bucket/prefix/',
+    );
+  }
   const poll = pollPolicy(o);
   return checked(validateExportProfilesInput, AEP_FIELD_FLAGS, {
     segments: o.segment.map((segmentId) => ({ segmentId, ...(o.segmentStatus && { status: o.segmentStatus }) })),
@@ -212,7 +219,8 @@ export function buildAepExportInput(raw: AepExportRawOptions, cwd = process.cwd(
     ...(o.mergePolicy && { mergePolicy: o.mergePolicy }),
     ...(o.since && { since: o.since }),
     ...(o.segmentPerBatch && { segmentPerBatch: true }),
-    downloadDir: resolveDownloadDir(o.downloadDir, cwd),
+    ...(o.downloadDir !== undefined && { downloadDir: resolveDownloadDir(o.downloadDir, cwd) }),
+    ...(o.to !== undefined && { copyTo: o.to }),
     ...(poll && { poll }),
   });
 }
@@ -232,7 +240,7 @@ export function exportProfilesMetadata(input: ExportProfilesInput): StartMetadat
   const dataset = input.datasetId ? code(input.datasetId) : `new dataset ${code(input.createDataset?.name ?? '')}`;
   return {
     workflowType: AEP_EXPORT_WORKFLOW,
-    summary: `Export AEP profiles of segment(s) ${segments.join(', ')} and download`,
+    summary: `Export AEP profiles of segment(s) ${segments.join(', ')}${input.downloadDir ? ' and download' : ''}${input.copyTo ? ` to ${input.copyTo}` : ''}`,
     details: markdown('Export AEP profiles', [
       ['provider', 'aep'],
       ['segments', segments.map(code).join(', ')],
@@ -246,7 +254,11 @@ export function exportProfilesMetadata(input: ExportProfilesInput): StartMetadat
       ],
       ['profiles updated since', input.since],
       ['one batch per segment', input.segmentPerBatch ? 'yes' : undefined],
-      ['download to (worker host)', `${code(input.downloadDir)} (each run under \`<workflowId>/<runId>/\`)`],
+      [
+        'download to (worker host)',
+        input.downloadDir && `${code(input.downloadDir)} (each run under \`<workflowId>/<runId>/\`)`,
+      ],
+      ['copy to', input.copyTo && `${code(input.copyTo)} (each run under \`<workflowId>/<runId>/\`)`],
       ...pollRows(input.poll),
     ]),
     searchAttributes: searchAttributes('export', 'aep', ...segments),

@@ -134,6 +134,7 @@ export function renderAepExportReport(r: ExportProfilesReport): string {
     ['AEP job', r.jobId || undefined],
     ['dataset', r.datasetId || undefined],
     ['downloaded to', r.outputDir],
+    ['copied to', r.outputUrl && `${r.outputUrl} (${n(r.objects)} objects)`],
     ['durations', durations(r.durationsMs)],
   ]);
   if (r.batches.length === 0) return head;

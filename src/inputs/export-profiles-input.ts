@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ExportProfilesInput } from '../contracts/aep-export';
 import { parseOrThrow } from './errors';
+import { s3Prefix } from './fields';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -52,7 +53,11 @@ export const exportProfilesInputSchema = z
     since: rfc3339.optional(),
     qualifiedBetween: z.object({ startTime: rfc3339.optional(), endTime: rfc3339.optional() }).optional(),
     segmentPerBatch: z.boolean().optional(),
-    downloadDir: z.string().refine((d) => path.isAbsolute(d), 'must be an absolute path'),
+    downloadDir: z
+      .string()
+      .refine((d) => path.isAbsolute(d), 'must be an absolute path')
+      .optional(),
+    copyTo: s3Prefix('copyTo (the S3 prefix to copy the files to)').optional(),
     poll: z
       .object({
         initialIntervalMs: z.number().int().min(1).optional(),
@@ -65,6 +70,10 @@ export const exportProfilesInputSchema = z
   .refine((i) => (i.datasetId === undefined) !== (i.createDataset === undefined), {
     message: 'give exactly one of datasetId (an existing dataset) or createDataset',
     path: ['datasetId'],
+  })
+  .refine((i) => i.downloadDir !== undefined || i.copyTo !== undefined, {
+    message: 'give downloadDir (a folder on the worker host) or copyTo (an S3 prefix), or both',
+    path: ['downloadDir'],
   });
 
 /** Validates an exportProfiles input; throws InputError listing every problem. */

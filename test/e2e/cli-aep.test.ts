@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parquetReadObjects } from 'hyparquet';
 import { startAepEmulator } from '../../src/aep-emulator';
 import type { RunningAepEmulator } from '../../src/aep-emulator';
@@ -174,7 +175,7 @@ describe('audienceflow export --provider aep against a real stack', () => {
 
   it('cancel of a running export: exactly one DELETE, the job CANCELLED, nothing left, the run Canceled', async () => {
     await admin(emu.url, 'POST', 'faults', { stallNextJobs: 1 });
-    const id = await startExport();
+    const id = await startExport('--to', `s3://${stack.bucket}/aep-cancel/`);
     const job = await stalledJob();
     const before = await counts();
     const c = await runCli(['cancel', id, '--wait', '--json'], env, 60_000);
@@ -184,6 +185,7 @@ describe('audienceflow export --provider aep against a real stack', () => {
     expect((await counts()).deleteCalls - before.deleteCalls).toBe(1);
     expect((await jobsInEmulator()).map((j) => j.status)).toEqual(['CANCELLED']);
     expect(fs.existsSync(path.join(dir, id))).toBe(false);
+    expect(await stack.s3.listKeys(stack.bucket, 'aep-cancel/')).toEqual([]);
     const list = await runCli(['list', '--status', 'CANCELLED', '--json'], env);
     expect((JSON.parse(list.stdout) as { workflowId: string }[]).map((w) => w.workflowId)).toContain(id);
   }, 120_000);
@@ -229,6 +231,48 @@ describe('audienceflow export --provider aep against a real stack', () => {
         .sort(),
     );
     expect((await runCli(['schedule', 'delete', sid], env)).code).toBe(0);
+  }, 120_000);
+
+  it("--to copies the Parquet files to the run's own S3 prefix; without --download-dir nothing stays on the worker", async () => {
+    await admin(emu.url, 'POST', 'seed', { datasets: [{ id: 'ds-to-s3', name: 'to S3' }] });
+    const to = `s3://${stack.bucket}/aep-out/`;
+    const r = await runCli(
+      [
+        'export',
+        '--provider',
+        'aep',
+        '--segment',
+        SEG_A,
+        '--dataset',
+        'ds-to-s3',
+        '--to',
+        to,
+        ...POLL,
+        '--wait',
+        '--json',
+      ],
+      env,
+      90_000,
+    );
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as ExportProfilesReport;
+    const prefix = `aep-out/${report.workflowId}/${report.runId}/`;
+    expect(report.outputUrl).toBe(`s3://${stack.bucket}/${prefix}`);
+    const keys = (await stack.s3.listKeys(stack.bucket, prefix)).filter((k) => k.endsWith('.parquet'));
+    expect(keys.length).toBe(report.objects);
+    expect(keys.length).toBeGreaterThan(1);
+    const rows: Record<string, unknown>[] = [];
+    for (const key of keys) {
+      const got = await stack.s3.client.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
+      const bytes = await got.Body!.transformToByteArray();
+      rows.push(...((await parquetReadObjects({ file: bytes.buffer as ArrayBuffer })) as Record<string, unknown>[]));
+    }
+    expect(rows.map((row) => row._id).sort()).toEqual(
+      expectedMembers(PROFILES, SEG_A)
+        .map((p) => p._id)
+        .sort(),
+    );
+    expect(fs.existsSync(report.outputDir)).toBe(false);
   }, 120_000);
 
   it('bad options exit 2 before any remote call, naming the option and the fix', async () => {

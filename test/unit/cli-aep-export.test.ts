@@ -65,6 +65,9 @@ describe('export --provider aep options', () => {
       ],
     });
     expect(withDataset.createDataset).toBeUndefined();
+    const toS3 = buildAepExportInput({ ...good, downloadDir: undefined, to: 's3://bucket/aep' }, CWD);
+    expect(toS3).toMatchObject({ copyTo: 's3://bucket/aep/' });
+    expect(toS3.downloadDir).toBeUndefined();
   });
 
   it('refuse each mistake naming the option and the fix', () => {
@@ -72,7 +75,8 @@ describe('export --provider aep options', () => {
       [{ segment: undefined }, /^--segment: is required\. Fix: pass --segment/],
       [{ dataset: 'ds1' }, /^--dataset: given together with --create-dataset\. Fix: pass either --dataset/],
       [{ createDataset: undefined }, /^--dataset: no target dataset\. Fix:/],
-      [{ downloadDir: undefined }, /^--download-dir: is required with --provider aep\. Fix:/],
+      [{ downloadDir: undefined }, /^--download-dir: is required with --provider aep unless --to is given\. Fix:/],
+      [{ to: 'http://bucket/x' }, /^--to: .*not an s3:\/\/ URL/],
       [{ since: '2026-01-31' }, /^--since: "2026-01-31" is not an RFC 3339 time\. Fix: write e\.g\./],
       [{ since: '2026-02-31T00:00:00Z' }, /^--since: .* is not an RFC 3339 time/],
       [{ mergePolicy: 'mp:v2' }, /^--merge-policy: "mp:v2" is not <id> or <id>:<version>/],
