@@ -1,5 +1,5 @@
 /**
- * The one job lifecycle every provider maps onto (DESIGN.md, "The pipelines").
+ * The one job lifecycle every provider maps onto.
  * The provider's own status string is always kept beside it as `rawStatus`. NEW: accepted, not yet
  * started (AEP's NEW); CREATED: Pinpoint's first status; CANCELLED: stopped (AEP DELETE, Pinpoint's own).
  */
