@@ -9,15 +9,20 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FailureType } from '../src/contracts/failures';
+import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts/s3-location';
 import { AEP_POLL_DEFAULTS } from '../src/contracts/aep-export';
 import type { ExportProfilesBatch, ExportProfilesInput, ExportProfilesReport } from '../src/contracts/aep-export';
 import { runFailure } from './helpers/failures';
+import { endCancelled } from './helpers/outcome';
+import { PipelineTracker } from './helpers/tracker';
 
 /**
  * exportProfiles (Adobe Experience Platform): check the input → create the dataset if asked → create
  * the export job (or find the one a retried attempt created, by fingerprint) → poll with backoff →
  * download each batch's Parquet files to <downloadDir>/<workflowId>/<runId>/ → report.
- * Cancelling DELETEs the job, removes the run's files, and the run ends Canceled.
+ * Cancelling DELETEs the job, removes the run's files, and the run ends Canceled (its report in the memo).
+ * Operators see it like the endpoint pipelines: pipeline "export", provider "aep", the segment ids as the
+ * application ids, the `progress` query and the AudienceflowStatus search attribute.
  */
 
 const calls = proxyActivities<Activities>({
@@ -38,19 +43,26 @@ const CREATION_SKEW_MS = 60_000;
 export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportProfilesReport> {
   const { workflowId, runId, startTime } = workflowInfo();
   const started = Date.now();
+  const t = new PipelineTracker('export', { provider: 'aep', applicationIds: segmentIdsOf(raw) });
+  t.phase('validating');
   const input = await calls.aepCheckExportInput(raw).catch((err: unknown) => {
+    t.finish('FAILED');
     throw runFailure(err);
   });
   const poll = { ...AEP_POLL_DEFAULTS, ...input.poll };
-  const outputDir = `${input.downloadDir.replace(/\/+$/, '')}/${workflowId}/${runId}`;
+  const baseDir = input.downloadDir ?? (await calls.aepStagingDir());
+  const outputDir = `${baseDir.replace(/\/+$/, '')}/${workflowId}/${runId}`;
+  const copyTo = input.copyTo ? runPrefix(parseS3Url(input.copyTo, 'copyTo'), workflowId, runId) : undefined;
   const notBeforeMs = startTime.getTime() - CREATION_SKEW_MS;
   const marks = { dataset: 0, createJob: 0, wait: 0, download: 0 };
   let jobId: string | undefined;
   let spec: Parameters<Activities['aepCreateOrFindExportJob']>[0]['spec'] | undefined;
+  let datasetId = input.datasetId ?? '';
   try {
-    let t = Date.now();
-    const datasetId = input.datasetId ?? (await calls.aepCreateDataset(input.createDataset?.name ?? workflowId));
-    marks.dataset = Date.now() - t;
+    t.phase('creating-job', input.datasetId ? undefined : 'creating the dataset');
+    let t0 = Date.now();
+    datasetId = input.datasetId ?? (await calls.aepCreateDataset(input.createDataset?.name ?? workflowId));
+    marks.dataset = Date.now() - t0;
     spec = {
       datasetId,
       segments: input.segments,
@@ -60,14 +72,17 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       segmentQualificationTime: input.qualifiedBetween,
       segmentPerBatch: input.segmentPerBatch,
     };
-    t = Date.now();
+    t0 = Date.now();
     let job = await calls.aepCreateOrFindExportJob({ spec, notBeforeMs });
     jobId = job.jobId;
-    marks.createJob = Date.now() - t;
+    marks.createJob = Date.now() - t0;
+    t.jobIds([jobId]);
+    t.update({ jobId, jobStatus: job.status });
 
-    t = Date.now();
+    t.phase('waiting');
+    t0 = Date.now();
     for (let interval = poll.initialIntervalMs; job.status === 'NEW' || job.status === 'PROCESSING';) {
-      if (Date.now() - t > poll.maxWaitMs) {
+      if (Date.now() - t0 > poll.maxWaitMs) {
         await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
         throw ApplicationFailure.nonRetryable(
           `AEP export job ${jobId} did not finish within ${poll.maxWaitMs} ms; it was cancelled (DELETE)`,
@@ -77,8 +92,9 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       await sleep(interval);
       interval = Math.min(interval * 2, poll.maxIntervalMs);
       job = await calls.aepGetExportJob(jobId);
+      t.update({ jobStatus: job.status });
     }
-    marks.wait = Date.now() - t;
+    marks.wait = Date.now() - t0;
     if (job.status !== 'SUCCEEDED') {
       throw ApplicationFailure.nonRetryable(
         `AEP export job ${jobId} ended ${job.status}${job.errorCodes.length ? ` (error codes ${job.errorCodes.join(', ')})` : ''}`,
@@ -86,32 +102,63 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       );
     }
 
-    t = Date.now();
+    t.phase('downloading', `${job.batches.length} batch(es)`);
+    t0 = Date.now();
     const batches: ExportProfilesBatch[] = [];
     for (const b of job.batches) {
       batches.push(await downloads.aepDownloadBatch({ batchId: b.batchId, segmentId: b.segmentId, dir: outputDir }));
     }
+    let copied: { objects: number; bytes: number } | undefined;
+    if (copyTo) {
+      copied = await downloads.aepCopyToS3({ dir: outputDir, bucket: copyTo.bucket, prefix: copyTo.key });
+      if (!input.downloadDir) await calls.aepRemoveDownloads(outputDir);
+    }
     // A download that finished before it heard of a cancellation still ends the run Canceled.
     if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
-    marks.download = Date.now() - t;
-    return {
+    marks.download = Date.now() - t0;
+    t.finish('COMPLETED');
+    return t.settle({
       workflowId,
       runId,
       status: 'SUCCEEDED',
       jobId,
       datasetId,
       outputDir,
+      ...(copyTo && { outputUrl: formatS3Url(copyTo), objects: copied?.objects ?? 0 }),
       batches,
       durationsMs: { ...marks, total: Date.now() - started },
-    };
+    });
   } catch (err) {
     if (isCancellation(err)) {
+      t.phase('cleaning-up');
       await CancellationScope.nonCancellable(async () => {
         if (spec) await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
         await calls.aepRemoveDownloads(outputDir);
+        if (copyTo) await calls.deleteRunData({ bucket: copyTo.bucket, prefix: copyTo.key });
       });
-      throw err;
+      const removed = copyTo ? 'downloaded files and copied objects removed' : 'downloaded files removed';
+      const message = `cancelled: ${jobId ? `export job ${jobId} DELETEd, ` : ''}${removed}`;
+      t.finish('CANCELLED', message);
+      const report: ExportProfilesReport = {
+        workflowId,
+        runId,
+        status: 'CANCELLED',
+        message,
+        jobId: jobId ?? '',
+        datasetId,
+        outputDir,
+        batches: [],
+        durationsMs: { ...marks, total: Date.now() - started },
+      };
+      endCancelled(err, t.settle(report));
     }
+    t.finish('FAILED');
     throw runFailure(err);
   }
+}
+
+/** The segment ids of a not yet validated input (the run's search attribute), ids only. */
+function segmentIdsOf(raw: ExportProfilesInput): string[] {
+  const list = Array.isArray(raw?.segments) ? raw.segments : [];
+  return list.map((s) => s?.segmentId).filter((id): id is string => typeof id === 'string' && id.length > 0);
 }

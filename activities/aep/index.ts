@@ -1,14 +1,17 @@
 /**
  * Activities of the exportProfiles workflow (Adobe Experience Platform). The AEP client is built
- * from the environment (config.aepSettings) on first use, so a worker without AEP_* variables still
+ * from the environment (aepClientFromEnv) on first use, so a worker without AEP_* variables still
  * runs every other pipeline; tests pass their own client.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
-import { aepSettings } from '../../src/config';
 import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
-import { AepClient } from '../../src/providers/aep';
+import { aepClientFromEnv } from '../../src/providers';
+import type { ActivityDeps } from '../deps';
+import type { AepClient } from '../../src/providers/aep';
 import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from '../../src/providers/aep';
 import { matchesRun } from './fingerprint';
 import { checkExportProfilesInput } from './input';
@@ -46,9 +49,20 @@ async function findRunJob(aep: AepClient, input: CreateOrFindInput): Promise<Aep
   return undefined;
 }
 
-export function createAepActivities(_deps?: unknown, client?: AepClient) {
+/** Every file under dir (recursively), as paths relative to it with '/' separators, sorted. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: AepClient) {
   let lazy = client;
-  const aep = (): AepClient => (lazy ??= new AepClient(aepSettings()));
+  // A worker without AEP_* fails an AEP run (not retried) with the variables to set.
+  const aep = (): AepClient => (lazy ??= aepClientFromEnv());
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
   return {
@@ -103,6 +117,40 @@ export function createAepActivities(_deps?: unknown, client?: AepClient) {
         }
       }
       return out;
+    },
+
+    /** Where a run without a download folder stages its files before copying them to S3 (the worker's temp folder). */
+    aepStagingDir(): Promise<string> {
+      return Promise.resolve(path.join(os.tmpdir(), 'audienceflow-aep'));
+    },
+
+    /** Copies every file of the run's folder to <bucket>/<prefix><relative path> (idempotent: a retry overwrites). */
+    async aepCopyToS3(input: {
+      dir: string;
+      bucket: string;
+      prefix: string;
+    }): Promise<{ objects: number; bytes: number }> {
+      if (!deps) throw new Error('aepCopyToS3 needs an S3 client (activity deps)');
+      const ctx = Context.current();
+      let objects = 0;
+      let bytes = 0;
+      for (const rel of filesUnder(input.dir)) {
+        const file = path.join(input.dir, rel);
+        const size = fs.statSync(file).size;
+        await deps.s3.send(
+          new PutObjectCommand({
+            Bucket: input.bucket,
+            Key: `${input.prefix}${rel}`,
+            Body: fs.createReadStream(file),
+            ContentLength: size,
+          }),
+          { abortSignal: signal() },
+        );
+        objects++;
+        bytes += size;
+        ctx.heartbeat({ objects, bytes });
+      }
+      return { objects, bytes };
     },
 
     /** Removes what the run downloaded (cancellation): its folder, and the workflow's folder when left empty. */

@@ -1,5 +1,6 @@
 /** Commander option sets shared by several commands (export/sync also serve `schedule create`). */
 import type { Command } from 'commander';
+import { addAepExportOptions } from './aep-export';
 import { ENV_ROLE_ARN, ENV_S3_URL } from './options';
 import { collect } from './parse';
 import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT } from '../contracts/limits';
@@ -12,7 +13,11 @@ export function addPollOptions(cmd: Command): Command {
 }
 
 export function addProviderOption(cmd: Command): Command {
-  return cmd.option('--provider <name>', 'audience platform (only pinpoint today)', 'pinpoint');
+  return cmd.option(
+    '--provider <name>',
+    'audience platform: pinpoint, or aep (Adobe Experience Platform; `export` only)',
+    'pinpoint',
+  );
 }
 
 /** --wait / --json / --workflow-id / --cron. */
@@ -29,15 +34,20 @@ export function addStartOptions(cmd: Command, pipeline: string): Command {
 
 export function addExportOptions(cmd: Command): Command {
   cmd
-    .option('--app <id>', 'Pinpoint application (project) id to export')
-    .option('--s3 <url>', `S3 prefix the export job writes to, s3://bucket/prefix/ (default: $${ENV_S3_URL})`)
-    .option('--role-arn <arn>', `IAM role Pinpoint assumes to write to the bucket (default: $${ENV_ROLE_ARN})`)
-    .option('--segment-id <id>', 'export only this segment (default: all endpoints)')
-    .option('--segment-version <n>', 'segment version (needs --segment-id; default: latest)')
+    .option('--app <id>', 'Pinpoint: application (project) id to export')
+    .option('--s3 <url>', `Pinpoint: S3 prefix the export job writes to, s3://bucket/prefix/ (default: $${ENV_S3_URL})`)
+    .option(
+      '--role-arn <arn>',
+      `Pinpoint: IAM role Pinpoint assumes to write to the bucket (default: $${ENV_ROLE_ARN})`,
+    )
+    .option('--segment-id <id>', 'Pinpoint: export only this segment (default: all endpoints)')
+    .option('--segment-version <n>', 'Pinpoint: segment version (needs --segment-id; default: latest)')
     .option(
       '--download-dir <dir>',
-      "also download the exported pieces here, on the worker's host (resolved to an absolute path)",
+      "download the exported files here, on the worker's host (resolved to an absolute path); " +
+        'Pinpoint: optional; AEP: required (the Parquet files)',
     );
+  addAepExportOptions(cmd);
   addPollOptions(cmd);
   return addProviderOption(cmd);
 }

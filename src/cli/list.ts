@@ -52,7 +52,7 @@ export function registerListCommand(program: Command): void {
     .command('list')
     .summary('list recent runs (filter by app, status, pipeline)')
     .description('List recent pipeline runs (newest first) from Temporal visibility.')
-    .option('--app <id>', 'only runs of this application (for sync: the source application)')
+    .option('--app <id>', 'only runs that touch this application (a sync: source or target; AEP: a segment id)')
     .option('--status <status>', 'only runs whose AudienceflowStatus is this (RUNNING, COMPLETED, FAILED, CANCELLED)')
     .option('--pipeline <name>', 'only export, import or sync runs')
     .option('--limit <n>', 'how many runs to show', '20')

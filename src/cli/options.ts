@@ -128,20 +128,25 @@ const sizeBytes = (min: number, max: number) =>
     return n;
   });
 
-const provider = z
-  .string()
-  .default('pinpoint')
-  .transform((p, ctx) => {
-    const v = p.toLowerCase();
-    if (v !== 'pinpoint') {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${p}" is not a supported provider. Fix: use pinpoint (AEP is not available yet)`,
-      });
-      return z.NEVER;
-    }
-    return 'pinpoint' as const;
-  });
+/** --provider of the endpoint commands (Pinpoint export without --provider aep, import, sync): pinpoint only. */
+const provider = (command: 'export' | 'import' | 'sync') =>
+  z
+    .string()
+    .default('pinpoint')
+    .transform((p, ctx) => {
+      const v = p.toLowerCase();
+      if (v !== 'pinpoint') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            v === 'aep'
+              ? `Adobe Experience Platform has no endpoint ${command} (it exports profiles of segments). Fix: use --provider pinpoint for this, or \`audienceflow export --provider aep --segment <id> …\``
+              : `"${p}" is not a supported provider. Fix: use pinpoint or aep`,
+        });
+        return z.NEVER;
+      }
+      return 'pinpoint' as const;
+    });
 
 /** A local path (resolved against cwd) or an s3:// key for a JSON report. */
 const reportLocation = (cwd: string) =>
@@ -231,15 +236,19 @@ export interface PollRawOptions {
   maxWait?: string;
 }
 
-const pollShape = {
+export const pollShape = {
   pollInitial: durationMs('--poll-initial', 100).optional(),
   pollMax: durationMs('--poll-max', 100).optional(),
   maxWait: durationMs('--max-wait', 1_000).optional(),
 };
 
-const POLL_FLAGS = { pollInitial: '--poll-initial', pollMax: '--poll-max', maxWait: '--max-wait' };
+export const POLL_FLAGS = { pollInitial: '--poll-initial', pollMax: '--poll-max', maxWait: '--max-wait' };
 
-function pollPolicy(p: { pollInitial?: number; pollMax?: number; maxWait?: number }): Partial<PollPolicy> | undefined {
+export function pollPolicy(p: {
+  pollInitial?: number;
+  pollMax?: number;
+  maxWait?: number;
+}): Partial<PollPolicy> | undefined {
   const out: Partial<PollPolicy> = {};
   if (p.pollInitial !== undefined) out.initialIntervalMs = p.pollInitial;
   if (p.pollMax !== undefined) out.maxIntervalMs = p.pollMax;
@@ -313,7 +322,7 @@ export function buildExportInput(
       s3: s3Prefix('--s3', ENV_S3_URL),
       roleArn: roleArn('--role-arn'),
       downloadDir: z.string().min(1).optional(),
-      provider,
+      provider: provider('export'),
       ...segmentShape,
       ...pollShape,
     }),
@@ -474,7 +483,7 @@ export function buildImportInput(
       maxConcurrentJobs: positiveInt('--max-concurrent-jobs', MAX_CONCURRENT_IMPORT_JOBS_SETTING).optional(),
       maxRejected: rejectLimit().optional(),
       keepStaging: z.boolean().default(false),
-      provider,
+      provider: provider('import'),
       ...pollShape,
     }),
     { ...raw, roleArn: raw.roleArn ?? env[ENV_ROLE_ARN] },
@@ -668,7 +677,7 @@ export function buildSyncInput(
       maxRejected: rejectLimit().optional(),
       keepStaging: z.boolean().default(false),
       report: reportLocation(cwd).optional(),
-      provider,
+      provider: provider('sync'),
       ...segmentShape,
       ...pollShape,
     }),

@@ -1,9 +1,10 @@
 /** Human tables for pipeline reports (plain text, no ANSI; `--json` prints the report itself). */
 import type { ExportReport, ImportReport, JobSnapshot, SyncReport } from '../contracts';
+import type { ExportProfilesReport } from '../contracts/aep-export';
 import { formatBytes, formatDuration } from './parse';
 
 export type Pipeline = 'export' | 'import' | 'sync';
-export type AnyReport = ExportReport | ImportReport | SyncReport;
+export type AnyReport = ExportReport | ImportReport | SyncReport | ExportProfilesReport;
 
 /** Columns padded to the widest cell; the header is underlined with dashes. */
 export function renderTable(header: string[], rows: string[][]): string {
@@ -47,6 +48,7 @@ function durations(d: Record<string, number>): string | undefined {
 export function detectPipeline(report: unknown): Pipeline | undefined {
   if (typeof report !== 'object' || report === null) return undefined;
   if ('objects' in report && 'outputUrl' in report) return 'export';
+  if (isAepExportReport(report)) return 'export';
   if ('counts' in report && 'importJobs' in report) return 'sync';
   if ('jobs' in report && 'totals' in report) return 'import';
   return undefined;
@@ -120,9 +122,32 @@ export function renderSyncReport(r: SyncReport): string {
   return [head, counts, ...(jobs.length > 0 ? [renderTable(JOB_HEADER, jobRows(jobs))] : [])].join('\n\n');
 }
 
+/** An exportProfiles (AEP) report: batches downloaded into a folder. */
+export function isAepExportReport(report: object): report is ExportProfilesReport {
+  return 'batches' in report && 'outputDir' in report;
+}
+
+export function renderAepExportReport(r: ExportProfilesReport): string {
+  const head = renderFields([
+    ['status', r.status],
+    ['message', r.message],
+    ['workflow', `${r.workflowId} (run ${r.runId})`],
+    ['AEP job', r.jobId || undefined],
+    ['dataset', r.datasetId || undefined],
+    ['downloaded to', r.outputDir],
+    ['copied to', r.outputUrl && `${r.outputUrl} (${n(r.objects)} objects)`],
+    ['durations', durations(r.durationsMs)],
+  ]);
+  if (r.batches.length === 0) return head;
+  const rows = r.batches.map((b) => [b.batchId, b.segmentId ?? '-', n(b.files), formatBytes(b.bytes), n(b.records)]);
+  return `${head}\n\n${renderTable(['batch', 'segment', 'files', 'size', 'profiles'], rows)}`;
+}
+
 export function renderReport(report: unknown, pipeline?: Pipeline): string {
   switch (pipeline ?? detectPipeline(report)) {
     case 'export':
+      if (typeof report === 'object' && report !== null && isAepExportReport(report))
+        return renderAepExportReport(report);
       return renderExportReport(report as ExportReport);
     case 'import':
       return renderImportReport(report as ImportReport);

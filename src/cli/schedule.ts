@@ -9,6 +9,14 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/clien
 import { ExitCode } from '../contracts/failures';
 import type { CliClient } from './client';
 import { scheduleUiUrl, withClient, workflowUiUrl } from './client';
+import type { AepExportRawOptions } from './aep-export';
+import {
+  aepScheduleId,
+  buildAepExportInput,
+  exportProfilesMetadata,
+  isAepProvider,
+  refuseAepOptions,
+} from './aep-export';
 import { addExportOptions, addSyncOptions } from './common-options';
 import { CliError } from './errors';
 import type { ExportRawOptions, SyncRawOptions } from './options';
@@ -76,7 +84,7 @@ async function createSchedule(
         spec: timing.spec,
         action: {
           type: 'startWorkflow',
-          workflowType: WORKFLOW_TYPES[pipeline],
+          workflowType: metadata.workflowType ?? WORKFLOW_TYPES[pipeline],
           taskQueue: c.settings.taskQueue,
           // The server appends `-<scheduled time>` to this id for each run.
           workflowId: scheduleId,
@@ -141,7 +149,15 @@ Examples:
 
 Each run gets the workflow id <schedule-id>-<scheduled time> and writes under its own prefix.`,
   );
-  exp.action(async (opts: ExportRawOptions & CreateFlags) => {
+  exp.action(async (opts: ExportRawOptions & AepExportRawOptions & CreateFlags) => {
+    if (isAepProvider(opts.provider)) {
+      const aep = buildAepExportInput(opts);
+      const aepId = checkScheduleId(opts.scheduleId ?? aepScheduleId(aep));
+      buildScheduleTiming(opts);
+      process.exitCode = await createSchedule('export', aep, exportProfilesMetadata(aep), aepId, opts);
+      return;
+    }
+    refuseAepOptions(opts);
     const input = buildExportInput(opts);
     const id = checkScheduleId(opts.scheduleId ?? defaultScheduleId('export', [input.applicationId]));
     buildScheduleTiming(opts); // validate before connecting

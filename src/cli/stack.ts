@@ -1,4 +1,4 @@
-/** `audienceflow stack up | status | down`: the local Temporal + S3 + Pinpoint emulator. */
+/** `audienceflow stack up | status | down`: the local Temporal + S3 + Pinpoint and AEP emulators. */
 import type { Command } from 'commander';
 import { stackEnvFile, stateDir } from '../config';
 import { ExitCode } from '../contracts/failures';
@@ -24,6 +24,7 @@ export const STACK_DEFAULTS = {
   uiPort: 8233,
   s3Port: 8333,
   emulatorPort: 8787,
+  aepPort: 8788,
   bucket: 'audienceflow-local',
   pace: 'fast',
 } as const;
@@ -32,7 +33,7 @@ const DEFAULT_STACK_OPTIONS = STACK_DEFAULTS;
 export function registerStackCommand(program: Command): void {
   const stack = program
     .command('stack')
-    .summary('run the local stack: Temporal dev server, S3 (SeaweedFS), Pinpoint emulator')
+    .summary('run the local stack: Temporal dev server, S3 (SeaweedFS), Pinpoint and AEP emulators')
     .description(
       'The local stack runs everything audienceflow needs on this machine, in the background, bound to ' +
         `127.0.0.1, with state, logs and data in ${stateDir()}. \`up\` writes ${stackEnvFile()}, which the ` +
@@ -56,8 +57,14 @@ export function registerStackCommand(program: Command): void {
       port('--emulator-port'),
       DEFAULT_STACK_OPTIONS.emulatorPort,
     )
+    .option(
+      '--aep-port <port>',
+      'Adobe Experience Platform emulator port (stack.env points AEP_ENDPOINT_URL and AEP_IMS_URL at it)',
+      port('--aep-port'),
+      DEFAULT_STACK_OPTIONS.aepPort,
+    )
     .option('--bucket <name>', 'bucket created for pipelines and the demo', DEFAULT_STACK_OPTIONS.bucket)
-    .option('--pace <pace>', 'emulator job pace: instant | fast | realistic', DEFAULT_STACK_OPTIONS.pace)
+    .option('--pace <pace>', "emulators' job pace: instant | fast | realistic", DEFAULT_STACK_OPTIONS.pace)
     .addHelpText(
       'after',
       '\nA part that runs keeps its ports, and one that stopped restarts on the ports it had (recorded in ' +

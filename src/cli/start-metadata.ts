@@ -14,18 +14,27 @@ export const WORKFLOW_TYPES: Record<Pipeline, string> = {
   sync: 'syncEndpoints',
 };
 
+/** Workflows a pipeline runs besides its own (AEP profile exports are `export` runs). */
+const OTHER_WORKFLOW_TYPES: Record<string, Pipeline> = { exportProfiles: 'export' };
+
 export function pipelineOfWorkflowType(type: string | undefined): Pipeline | undefined {
   const hit = Object.entries(WORKFLOW_TYPES).find(([, t]) => t === type);
-  return hit?.[0] as Pipeline | undefined;
+  return (hit?.[0] as Pipeline | undefined) ?? (type === undefined ? undefined : OTHER_WORKFLOW_TYPES[type]);
 }
 
 export interface StartMetadata {
+  /** The workflow to start when it is not the pipeline's own (WORKFLOW_TYPES). */
+  workflowType?: string;
   summary: string;
   details: string;
   searchAttributes: SearchAttributePair[];
 }
 
-function searchAttributes(pipeline: Pipeline, provider: string, ...applicationIds: string[]): SearchAttributePair[] {
+export function searchAttributes(
+  pipeline: Pipeline,
+  provider: string,
+  ...applicationIds: string[]
+): SearchAttributePair[] {
   return [
     { key: SA_PIPELINE, value: pipeline },
     { key: SA_PROVIDER, value: provider },
@@ -35,9 +44,9 @@ function searchAttributes(pipeline: Pipeline, provider: string, ...applicationId
 }
 
 /** Markdown-safe inline code (backticks in the value are replaced). */
-const code = (v: string) => `\`${v.replace(/`/g, "'")}\``;
+export const code = (v: string) => `\`${v.replace(/`/g, "'")}\``;
 
-function markdown(title: string, rows: [string, string | undefined][]): string {
+export function markdown(title: string, rows: [string, string | undefined][]): string {
   const shown = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
   return [
     `### ${title}`,
@@ -48,7 +57,7 @@ function markdown(title: string, rows: [string, string | undefined][]): string {
   ].join('\n');
 }
 
-function pollRows(poll: ExportInput['poll']): [string, string | undefined][] {
+export function pollRows(poll: ExportInput['poll']): [string, string | undefined][] {
   return [
     [
       'poll initial interval',

@@ -73,7 +73,7 @@ export async function startPipeline(c: CliClient, req: StartRequest, flags: Chec
   for (let attempt = 1; ; attempt++) {
     const workflowId = flags.workflowId ?? withAttempt(base, attempt);
     try {
-      handle = await c.client.workflow.start(WORKFLOW_TYPES[req.pipeline], {
+      handle = await c.client.workflow.start(req.metadata.workflowType ?? WORKFLOW_TYPES[req.pipeline], {
         taskQueue: c.settings.taskQueue,
         workflowId,
         args: [req.input],

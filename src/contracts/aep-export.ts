@@ -17,8 +17,13 @@ export interface ExportProfilesInput {
   /** Only members that qualified in this window (RFC 3339). */
   qualifiedBetween?: { startTime?: string; endTime?: string };
   segmentPerBatch?: boolean;
-  /** Local folder; files go under <downloadDir>/<workflowId>/<runId>/<batchId>/. */
-  downloadDir: string;
+  /**
+   * Local folder on the worker's host; files go under <downloadDir>/<workflowId>/<runId>/<batchId>/. Without it
+   * (copyTo only) they are staged in the worker's temporary folder and removed once copied.
+   */
+  downloadDir?: string;
+  /** s3://bucket/prefix/: the files are also copied to <copyTo><workflowId>/<runId>/<batchId>/… */
+  copyTo?: string;
   poll?: { initialIntervalMs?: number; maxIntervalMs?: number; maxWaitMs?: number };
 }
 
@@ -33,11 +38,19 @@ export interface ExportProfilesBatch {
 export interface ExportProfilesReport {
   workflowId: string;
   runId: string;
-  status: 'SUCCEEDED';
+  /** SUCCEEDED (returned), or CANCELLED (kept in the memo of a run that ended Canceled). */
+  status: 'SUCCEEDED' | 'CANCELLED';
+  /** Why the run ended so, when it did not succeed. */
+  message?: string;
+  /** '' when the run was cancelled before its job was created. */
   jobId: string;
   datasetId: string;
-  /** The folder holding this run's files. */
+  /** The folder holding this run's files (removed after the copy when no downloadDir was given). */
   outputDir: string;
+  /** Where the files were copied (copyTo): the run's own prefix. */
+  outputUrl?: string;
+  /** Objects written under outputUrl. */
+  objects?: number;
   batches: ExportProfilesBatch[];
   durationsMs: { dataset: number; createJob: number; wait: number; download: number; total: number };
 }

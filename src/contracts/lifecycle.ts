@@ -1,8 +1,9 @@
 /**
- * The one job lifecycle every provider maps onto (DESIGN.md, "The pipelines").
- * The provider's own status string is always kept beside it as `rawStatus`.
+ * The one job lifecycle every provider maps onto.
+ * The provider's own status string is always kept beside it as `rawStatus`. NEW: accepted, not yet
+ * started (AEP's NEW); CREATED: Pinpoint's first status; CANCELLED: stopped (AEP DELETE, Pinpoint's own).
  */
-export type JobState = 'CREATED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type JobState = 'NEW' | 'CREATED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 export const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -12,6 +13,13 @@ export function isTerminal(state: JobState): boolean {
 
 export type ProviderName = 'pinpoint' | 'aep';
 export type JobKind = 'IMPORT' | 'EXPORT';
+
+/**
+ * Where a finished job's output is: objects under an S3 location (Pinpoint export), or batches of
+ * files behind the provider's own API (AEP: Data Access batches, one per segment with segmentPerBatch).
+ */
+export type JobOutput =
+  { kind: 's3'; location: string } | { kind: 'batches'; batches: { batchId: string; segmentId?: string }[] };
 
 /** Counters a provider reports for a job; every field optional because providers differ. */
 export interface JobCounters {

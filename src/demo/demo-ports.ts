@@ -7,7 +7,7 @@
 import type { PartName, StackState } from '../stack/stack-state';
 import type { StackOptions } from '../stack/stack';
 
-type PortOption = 'temporalPort' | 'uiPort' | 's3Port' | 'emulatorPort';
+type PortOption = 'temporalPort' | 'uiPort' | 's3Port' | 'emulatorPort' | 'aepPort';
 
 export interface PortProbe {
   /** True when the part on this port can start: for S3 every port SeaweedFS derives from it must be free. */
@@ -31,6 +31,7 @@ const OPTIONS: Array<{ option: PortOption; part: PartName; label: string; flag: 
   { option: 'uiPort', part: 'temporal', label: 'Temporal Web UI', flag: '--ui-port' },
   { option: 's3Port', part: 's3', label: 'S3 (SeaweedFS)', flag: '--s3-port' },
   { option: 'emulatorPort', part: 'emulator', label: 'Pinpoint emulator', flag: '--emulator-port' },
+  { option: 'aepPort', part: 'aep', label: 'AEP emulator', flag: '--aep-port' },
 ];
 
 function recordedPort(state: StackState, option: PortOption, part: PartName): number | undefined {

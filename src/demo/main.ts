@@ -10,8 +10,9 @@
  * Both applications are found by name, so a second run reuses them: the sync upserts by endpoint id and the target
  * ends with the same number of endpoints. The stack keeps running afterwards (`audienceflow stack down` stops it).
  * Options: --endpoints N (default 10000), --dry-run, and the ports of `audienceflow stack up`: --temporal-port,
- * --ui-port, --s3-port, --emulator-port. Without them a default port that is taken (say, by another Temporal dev server
- * on 7233) is replaced by a free one, and the demo says so (demo-ports.ts); its own running stack is reused.
+ * --ui-port, --s3-port, --emulator-port, --aep-port. Without them a default port that is taken (say, by another
+ * Temporal dev server on 7233) is replaced by a free one, and the demo says so (demo-ports.ts); its own running stack
+ * is reused.
  */
 import { NativeConnection } from '@temporalio/worker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -69,10 +70,12 @@ function stackOptionsFromArgs(): Partial<StackOptions> {
   const ui = portArg('--ui-port');
   const s3 = portArg('--s3-port');
   const em = portArg('--emulator-port');
+  const aep = portArg('--aep-port');
   if (t !== undefined) o.temporalPort = t;
   if (ui !== undefined) o.uiPort = ui;
   if (s3 !== undefined) o.s3Port = s3;
   if (em !== undefined) o.emulatorPort = em;
+  if (aep !== undefined) o.aepPort = aep;
   return o;
 }
 

@@ -5,7 +5,7 @@ import {
   absolutePath,
   applicationId,
   pollPolicy,
-  providerName,
+  endpointProvider,
   roleArn,
   s3Prefix,
   segmentId,
@@ -14,7 +14,7 @@ import {
 
 export const exportInputSchema = z
   .object({
-    provider: providerName.default('pinpoint'),
+    provider: endpointProvider('export').default('pinpoint'),
     applicationId,
     s3Url: s3Prefix('export S3 URL'),
     roleArn,

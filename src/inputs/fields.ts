@@ -18,8 +18,17 @@ export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 export const MAX_IMPORT_JOB_BYTES = PINPOINT_MAX_IMPORT_JOB_BYTES;
 
 export const providerName = z.enum(['pinpoint', 'aep'], {
-  error: 'provider must be "pinpoint" (AEP is not supported yet)',
+  error: 'provider must be "pinpoint" or "aep"',
 });
+
+/** The command that exports AEP profiles: what an endpoint pipeline given provider "aep" points to. */
+export const AEP_EXPORT_HINT = 'AEP profiles are exported with `audienceflow export --provider aep --segment <id> …`';
+
+/** The provider of an endpoint pipeline (export/import/sync of Pinpoint endpoints through S3): Pinpoint only. */
+export const endpointProvider = (pipeline: 'export' | 'import' | 'sync') =>
+  providerName.refine((p) => p === 'pinpoint', {
+    error: `Adobe Experience Platform has no endpoint ${pipeline}; use provider "pinpoint" (${AEP_EXPORT_HINT})`,
+  });
 
 export const applicationId = z
   .string({ error: 'application id is required; pass the Pinpoint project id with --app' })

@@ -9,7 +9,7 @@ import {
   maxRejected,
   maxJobBytes,
   pollPolicy,
-  providerName,
+  endpointProvider,
   reportUrl,
   roleArn,
   s3Prefix,
@@ -34,7 +34,7 @@ const source = z.discriminatedUnion(
 
 export const importInputSchema = z
   .object({
-    provider: providerName.default('pinpoint'),
+    provider: endpointProvider('import').default('pinpoint'),
     applicationId,
     source,
     format: endpointFormat,

@@ -5,3 +5,4 @@ export { validateImportInput, importInputSchema } from './import-input';
 export { checkLocalFiles, checkDownloadDir } from './local-paths';
 export * as fields from './fields';
 export { validateSyncInput } from './sync-input';
+export { validateExportProfilesInput, exportProfilesInputSchema } from './export-profiles-input';

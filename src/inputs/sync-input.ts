@@ -8,7 +8,7 @@ import {
   maxRejected,
   maxJobBytes,
   pollPolicy,
-  providerName,
+  endpointProvider,
   reportUrl,
   roleArn,
   s3Prefix,
@@ -26,7 +26,7 @@ const count = (what: string, max: number) =>
 
 export const syncInputSchema = z
   .object({
-    provider: providerName.default('pinpoint'),
+    provider: endpointProvider('sync').default('pinpoint'),
     sourceApplicationId: applicationId,
     targetApplicationId: applicationId,
     segmentId: segmentId.optional(),

@@ -1,4 +1,4 @@
-import type { EndpointFileFormat, JobKind, JobSnapshot, ProviderName } from '../contracts';
+import type { EndpointFileFormat, JobKind, JobOutput, JobSnapshot, ProviderName } from '../contracts';
 
 /** What an export job is asked to do. `s3UrlPrefix` is unique to the workflow run (idempotency key). */
 export interface ExportJobSpec {
@@ -22,6 +22,10 @@ export interface ImportJobSpec {
   segmentId?: string;
 }
 
+/**
+ * How to find a job again: the provider's opaque job id and the container it lives in (`applicationId`: the
+ * Pinpoint application; AEP: the sandbox, informational — the adapter's settings select it).
+ */
 export interface JobRef {
   kind: JobKind;
   applicationId: string;
@@ -34,8 +38,10 @@ export interface JobRef {
  */
 export interface ProviderJob {
   snapshot: JobSnapshot;
-  /** The S3 location the job reads (import) or writes (export). */
+  /** The S3 location the job reads (import) or writes (export); '' when the provider has none (AEP). */
   location: string;
+  /** Where a finished export's output is, when the provider says (S3 objects or batches behind its API). */
+  output?: JobOutput;
   failures: string[];
 }
 
@@ -44,8 +50,10 @@ export interface CallOptions {
 }
 
 /**
- * One marketing platform's job API, mapped onto the shared lifecycle (contracts JobState).
- * Pinpoint implements it today; AEP (DELETE /export/jobs/{id} can cancel) is the next adapter.
+ * One marketing platform's job API, mapped onto the shared lifecycle (contracts JobState). Pinpoint (import and
+ * export jobs, adopted by S3 location) and AEP (profile export jobs, cancelled with DELETE, found by request
+ * fingerprint in the exportProfiles workflow) implement it; an operation a provider does not have throws a
+ * non-retryable BadInput failure naming the command to use instead.
  * Every method throws errors already classified (ApplicationFailure: retryable or not).
  */
 export interface ProviderAdapter {

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir } from '../config';
 
-export type PartName = 'temporal' | 's3' | 'emulator';
+export type PartName = 'temporal' | 's3' | 'emulator' | 'aep';
 
 export interface PartRecord {
   pid: number;
-  /** Main port (Temporal gRPC, S3 API, emulator HTTP). */
+  /** Main port (Temporal gRPC, S3 API, emulator HTTP, AEP emulator HTTP). */
   port: number;
   /** Every port the part listens on (for "in use" checks and the README's port list). */
   ports: number[];
@@ -19,7 +19,7 @@ export interface StackState {
   parts: Partial<Record<PartName, PartRecord>>;
   uiPort?: number;
   bucket?: string;
-  /** The emulator's admin API token (kept so an adopted emulator's token is written to stack.env again). */
+  /** The emulators' admin API token (kept so an adopted emulator's token is written to stack.env again). */
   emulatorAdminToken?: string;
 }
 

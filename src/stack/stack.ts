@@ -1,5 +1,5 @@
 /**
- * The local stack: the Temporal dev server, a SeaweedFS S3 server and the Pinpoint emulator,
+ * The local stack: the Temporal dev server, a SeaweedFS S3 server, the Pinpoint emulator and the AEP emulator,
  * as background processes whose pids, logs and data live in the state folder (.audienceflow/).
  * `stackUp` is idempotent (a running, healthy part is left alone), `stackDown` stops exactly
  * the recorded pids. The ports a part was started on are recorded (stack.json) and reused by every later `up` that
@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
+import { AEP_DEFAULTS } from '../aep-emulator/options';
 import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
 import { describeHolder } from './port-holder';
 import { isListening, isPortFree } from './ports';
@@ -34,6 +35,8 @@ export interface StackOptions {
   uiPort: number;
   s3Port: number;
   emulatorPort: number;
+  /** The Adobe Experience Platform emulator (IMS, Catalog, export jobs, Data Access on one port). */
+  aepPort: number;
   bucket: string;
   pace: 'instant' | 'fast' | 'realistic';
   namespace: string;
@@ -44,6 +47,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   uiPort: 8233,
   s3Port: 8333,
   emulatorPort: 8787,
+  aepPort: 8788,
   bucket: 'audienceflow-local',
   pace: 'fast',
   namespace: 'default',
@@ -61,6 +65,15 @@ const LABEL: Record<PartName, string> = {
   temporal: 'Temporal dev server',
   s3: 'S3 (SeaweedFS)',
   emulator: 'Pinpoint emulator',
+  aep: 'AEP emulator',
+};
+
+/** The credentials stack.env gives the worker for the AEP emulator (it accepts any client id and secret). */
+export const LOCAL_AEP_CREDENTIALS = {
+  clientId: 'audienceflow-local',
+  clientSecret: 'audienceflow-local-secret',
+  orgId: AEP_DEFAULTS.imsOrgId,
+  sandbox: 'prod',
 };
 
 function partAddress(part: PartName, port: number): string {
@@ -73,10 +86,17 @@ async function emulatorHealthy(url: string): Promise<boolean> {
   return res.status > 0;
 }
 
+async function aepEmulatorHealthy(url: string): Promise<boolean> {
+  // Any HTTP answer means the server is up (a call without a token it issued is refused with 401, as AEP does).
+  const res = await fetch(`${url}/data/core/ups/export/jobs`, { signal: AbortSignal.timeout(2_000) });
+  return res.status > 0;
+}
+
 async function healthy(part: PartName, port: number): Promise<boolean> {
   try {
     if (part === 'temporal') return await temporalHealthy(partAddress(part, port));
     if (part === 's3') return await s3Healthy(s3Endpoint(port));
+    if (part === 'aep') return await aepEmulatorHealthy(partAddress(part, port));
     return await emulatorHealthy(partAddress(part, port));
   } catch {
     return false;
@@ -96,6 +116,7 @@ const PORT_FLAG = {
   uiPort: '--ui-port',
   s3Port: '--s3-port',
   emulatorPort: '--emulator-port',
+  aepPort: '--aep-port',
 } as const;
 type PortOption = keyof typeof PORT_FLAG;
 
@@ -146,6 +167,7 @@ export function resolveStackOptions(given: Partial<StackOptions>, state: StackSt
     uiPort: pick('uiPort', 'temporal', state.uiPort),
     s3Port: pick('s3Port', 's3', state.parts.s3?.port),
     emulatorPort: pick('emulatorPort', 'emulator', state.parts.emulator?.port),
+    aepPort: pick('aepPort', 'aep', state.parts.aep?.port),
     bucket: given.bucket ?? state.bucket ?? d.bucket,
     pace: given.pace ?? d.pace,
     namespace: given.namespace ?? d.namespace,
@@ -192,6 +214,9 @@ async function preflightPorts(o: StackOptions, state: StackState): Promise<void>
   }
   if (!isRunning(state.parts.emulator)) {
     ports.push({ port: o.emulatorPort, what: 'Pinpoint emulator', flag: PORT_FLAG.emulatorPort });
+  }
+  if (!isRunning(state.parts.aep)) {
+    ports.push({ port: o.aepPort, what: 'AEP emulator', flag: PORT_FLAG.aepPort });
   }
   await assertPortsFree(ports);
 }
@@ -303,6 +328,43 @@ async function upEmulator(o: StackOptions, state: StackState, log: (l: string) =
   log(`${LABEL.emulator.padEnd(20)} started on ${partAddress('emulator', o.emulatorPort)} (pid ${child.pid ?? '?'})`);
 }
 
+/** The AEP emulator: its own process and port, jobs on the stack's pace, Parquet files kept in the state folder. */
+async function upAepEmulator(o: StackOptions, state: StackState, log: (l: string) => void): Promise<void> {
+  if (await adoptRunning('aep', state.parts.aep, log)) return;
+  const adminToken = state.emulatorAdminToken ?? newAdminToken();
+  const logFile = logFileFor('aep');
+  const child = spawnLogged(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, 'bin', 'audienceflow.js'),
+      'emulator',
+      '--provider',
+      'aep',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(o.aepPort),
+      '--data-dir',
+      path.join(stateDir(), 'aep-emulator'),
+      '--pace',
+      o.pace,
+    ],
+    { logFile, detached: true, env: { ...process.env, [ADMIN_TOKEN_ENV]: adminToken } },
+  );
+  state.parts.aep = record(child.pid, o.aepPort, [o.aepPort], logFile);
+  state.emulatorAdminToken = adminToken;
+  writeState(state);
+  await waitUntil(
+    async () => {
+      if (!isAlive(child.pid ?? 0)) throw new GaveUp('the AEP emulator exited');
+      return (await isListening(o.aepPort)) && healthy('aep', o.aepPort);
+    },
+    LABEL.aep,
+    { timeoutMs: 60_000, logFile },
+  );
+  log(`${LABEL.aep.padEnd(20)} started on ${partAddress('aep', o.aepPort)} (pid ${child.pid ?? '?'})`);
+}
+
 export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: `127.0.0.1:${o.temporalPort}`,
@@ -318,6 +380,12 @@ export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<st
     AUDIENCEFLOW_S3_URL: `s3://${o.bucket}/audienceflow/`,
     AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
     [ADMIN_TOKEN_ENV]: emulatorAdminToken,
+    AEP_CLIENT_ID: LOCAL_AEP_CREDENTIALS.clientId,
+    AEP_CLIENT_SECRET: LOCAL_AEP_CREDENTIALS.clientSecret,
+    AEP_ORG_ID: LOCAL_AEP_CREDENTIALS.orgId,
+    AEP_SANDBOX: LOCAL_AEP_CREDENTIALS.sandbox,
+    AEP_ENDPOINT_URL: partAddress('aep', o.aepPort),
+    AEP_IMS_URL: partAddress('aep', o.aepPort),
   };
 }
 
@@ -351,6 +419,7 @@ export async function stackUp(
   // The S3 server first: the emulator needs it. Temporal starts alongside.
   await Promise.all([upTemporal(o, state, log), upS3(o, state, log)]);
   await upEmulator(o, state, log);
+  await upAepEmulator(o, state, log);
   const env = stackEnv(o, state.emulatorAdminToken ?? '');
   const envFile = writeEnvFile(env);
   return { envFile, env, uiUrl: env.AUDIENCEFLOW_UI_URL ?? '' };
@@ -359,7 +428,7 @@ export async function stackUp(
 export async function stackStatus(): Promise<PartStatus[]> {
   const state = readState();
   const out: PartStatus[] = [];
-  for (const part of ['temporal', 's3', 'emulator'] as PartName[]) {
+  for (const part of ['temporal', 's3', 'emulator', 'aep'] as PartName[]) {
     const rec = state.parts[part];
     const running = rec ? isAlive(rec.pid) : false;
     out.push({
@@ -380,7 +449,7 @@ export async function stackDown(
 ): Promise<void> {
   const state = readState();
   await Promise.all(
-    (['emulator', 'temporal', 's3'] as PartName[]).map(async (part) => {
+    (['emulator', 'aep', 'temporal', 's3'] as PartName[]).map(async (part) => {
       const rec = state.parts[part];
       if (!rec) return;
       if (isAlive(rec.pid)) {
@@ -395,7 +464,7 @@ export async function stackDown(
   writeState(state);
   fs.rmSync(stackEnvFile(), { force: true });
   if (purge) {
-    for (const dir of ['temporal', 's3', 'emulator'])
+    for (const dir of ['temporal', 's3', 'emulator', 'aep-emulator'])
       fs.rmSync(path.join(stateDir(), dir), { recursive: true, force: true });
     log('data removed');
   }

@@ -108,6 +108,8 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: Child
 
 export interface CliWorker {
   stop(): Promise<void>;
+  /** SIGKILL: the worker dies without finishing anything (a crash). */
+  kill(): Promise<void>;
   output(): string;
 }
 
@@ -133,6 +135,10 @@ export async function startCliWorker(env: NodeJS.ProcessEnv, timeoutMs = 60_000)
   });
   return {
     output: () => out,
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await done;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

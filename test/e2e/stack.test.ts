@@ -14,6 +14,30 @@ import { isAlive } from '../../src/stack/processes';
 import type { StackState } from '../../src/stack/stack-state';
 import { runCli, waitFor } from './cli-support';
 
+/** IMS token with the stack.env credentials, then GET /export/jobs with the platform headers: the answer's status. */
+async function aepJobsStatus(env: Record<string, string>): Promise<number> {
+  const ims = await fetch(`${env.AEP_IMS_URL}/ims/token/v3`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: env.AEP_CLIENT_ID ?? '',
+      client_secret: env.AEP_CLIENT_SECRET ?? '',
+      scope: 'openid,AdobeID',
+    }).toString(),
+  });
+  const token = ((await ims.json()) as { access_token: string }).access_token;
+  const res = await fetch(`${env.AEP_ENDPOINT_URL}/data/core/ups/export/jobs`, {
+    headers: {
+      authorization: `Bearer ${token}`,
+      'x-api-key': env.AEP_CLIENT_ID ?? '',
+      'x-gw-ims-org-id': env.AEP_ORG_ID ?? '',
+      'x-sandbox-name': env.AEP_SANDBOX ?? '',
+    },
+  });
+  return res.status;
+}
+
 async function adminStatus(port: number, token: string | undefined): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/_emulator/counts`, {
     headers: token ? adminHeaders(token) : {},
@@ -44,6 +68,7 @@ describe('audienceflow stack', () => {
       ui: await freePort(),
       s3: (await freeWeedPorts()).s3,
       emulator: await freePort(),
+      aep: await freePort(),
     };
     const upArgs = [
       'stack',
@@ -56,6 +81,8 @@ describe('audienceflow stack', () => {
       String(ports.s3),
       '--emulator-port',
       String(ports.emulator),
+      '--aep-port',
+      String(ports.aep),
     ];
     const up = await runCli([...upArgs, '--pace', 'instant'], env, 150_000);
     expect(up.stderr).toBe('');
@@ -64,7 +91,7 @@ describe('audienceflow stack', () => {
 
     const state = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
     pids = Object.values(state.parts).map((p) => p.pid);
-    expect(pids).toHaveLength(3);
+    expect(pids).toHaveLength(4);
     for (const pid of pids) expect(isAlive(pid)).toBe(true);
 
     const stackEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
@@ -76,6 +103,14 @@ describe('audienceflow stack', () => {
     // The emulator's admin API takes the token `up` wrote to stack.env, and nothing else.
     expect(await adminStatus(ports.emulator, stackEnv[ADMIN_TOKEN_ENV])).toBe(200);
     expect(await adminStatus(ports.emulator, undefined)).toBe(401);
+    // The AEP emulator on its own port: the AEP_* variables of stack.env get a token and list export jobs.
+    expect(stackEnv).toMatchObject({
+      AEP_ENDPOINT_URL: `http://127.0.0.1:${ports.aep}`,
+      AEP_IMS_URL: `http://127.0.0.1:${ports.aep}`,
+    });
+    expect(await aepJobsStatus(stackEnv)).toBe(200);
+    expect(await adminStatus(ports.aep, stackEnv[ADMIN_TOKEN_ENV])).toBe(200);
+    expect(await adminStatus(ports.aep, undefined)).toBe(401);
 
     const status = await runCli(['stack', 'status', '--json'], env);
     expect(status.code).toBe(0);
@@ -84,6 +119,7 @@ describe('audienceflow stack', () => {
       ['temporal', true],
       ['s3', true],
       ['emulator', true],
+      ['aep', true],
     ]);
 
     // Nothing but the env file configures this CLI call: it starts a run on the stack's Temporal.
@@ -98,7 +134,7 @@ describe('audienceflow stack', () => {
 
     const again = await runCli(upArgs, env, 120_000);
     expect(again.code).toBe(0);
-    expect(again.stdout.match(/already running/g)).toHaveLength(3);
+    expect(again.stdout.match(/already running/g)).toHaveLength(4);
     const state2 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;
     expect(Object.values(state2.parts).map((p) => p.pid)).toEqual(pids);
 
@@ -109,7 +145,7 @@ describe('audienceflow stack', () => {
     const revived = await runCli(['stack', 'up', '--pace', 'instant'], env, 120_000);
     expect(revived.stderr).toBe('');
     expect(revived.code).toBe(0);
-    expect(revived.stdout.match(/already running/g)).toHaveLength(2);
+    expect(revived.stdout.match(/already running/g)).toHaveLength(3);
     expect(revived.stdout).toContain(`Pinpoint emulator    started on http://127.0.0.1:${ports.emulator}`);
     expect(revived.stdout).toContain(`Temporal UI: http://127.0.0.1:${ports.ui}`);
     const state3 = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackState;

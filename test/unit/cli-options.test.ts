@@ -83,7 +83,7 @@ describe('export options', () => {
     ).toMatch(/^--poll-initial: .*longer than --poll-max/);
     expect(
       badInput(() => buildExportInput({ app: APP, s3: 's3://bucket/', roleArn: ROLE, provider: 'aep' }, noEnv)),
-    ).toMatch(/^--provider: "aep" is not a supported provider/);
+    ).toMatch(/^--provider: Adobe Experience Platform has no endpoint export .*Fix: use --provider pinpoint/);
   });
 });
 

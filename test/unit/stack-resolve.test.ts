@@ -1,4 +1,5 @@
-import { DEFAULT_STACK_OPTIONS, resolveStackOptions, StackInputError } from '../../src/stack/stack';
+import { aepSettings } from '../../src/config';
+import { DEFAULT_STACK_OPTIONS, resolveStackOptions, StackInputError, stackEnv } from '../../src/stack/stack';
 import type { StackState } from '../../src/stack/stack-state';
 
 const ALIVE = process.pid;
@@ -13,7 +14,7 @@ describe('the ports `stack up` acts on', () => {
 
   it('keeps the ports of running parts and restarts a stopped one on its recorded port', () => {
     const state: StackState = {
-      parts: { temporal: rec(ALIVE, 17233), s3: rec(ALIVE, 18333), emulator: rec(GONE, 18787) },
+      parts: { temporal: rec(ALIVE, 17233), s3: rec(ALIVE, 18333), emulator: rec(GONE, 18787), aep: rec(ALIVE, 18788) },
       uiPort: 18233,
       bucket: 'mine',
     };
@@ -23,6 +24,7 @@ describe('the ports `stack up` acts on', () => {
       uiPort: 18233,
       s3Port: 18333,
       emulatorPort: 18787,
+      aepPort: 18788,
       bucket: 'mine',
       pace: 'instant',
     });
@@ -40,6 +42,26 @@ describe('the ports `stack up` acts on', () => {
     expect(attempt).toThrow(StackInputError);
     expect(attempt).toThrow(
       `--ui-port 8233: the Temporal dev server already runs with port 18233 (pid ${ALIVE}). Fix: leave out --ui-port to keep it, or run \`audienceflow stack down\` first to move it`,
+    );
+  });
+});
+
+describe('stack.env', () => {
+  it('gives the worker an AEP configuration aimed at the AEP emulator on its own port', () => {
+    const env = stackEnv({ ...DEFAULT_STACK_OPTIONS, aepPort: 18788 }, 'token');
+    expect(env.AWS_ENDPOINT_URL_PINPOINT).toBe('http://127.0.0.1:8787');
+    const aep = aepSettings({ ...env, AUDIENCEFLOW_NO_STACK_ENV: '1' });
+    expect(aep).toMatchObject({
+      endpoint: 'http://127.0.0.1:18788',
+      imsUrl: 'http://127.0.0.1:18788',
+      sandbox: 'prod',
+    });
+  });
+
+  it('refuses an --aep-port that moves a running AEP emulator', () => {
+    const state: StackState = { parts: { aep: rec(ALIVE, 18788) } };
+    expect(() => resolveStackOptions({ aepPort: 8788 }, state)).toThrow(
+      /^--aep-port 8788: the AEP emulator already runs with port 18788/,
     );
   });
 });

@@ -15,6 +15,7 @@ export * from './types';
 export { classifyAepError, classifyAepProblem } from './errors';
 export { exportJobBody } from './jobs';
 export { PROFILE_UNION_SCHEMA } from './catalog';
+export { AepJobs, AEP_EXPORT_COMMAND, toAepProviderJob } from './adapter';
 export type { DownloadOptions, DownloadResult } from './data-access';
 
 export class AepClient {

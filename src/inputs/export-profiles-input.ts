@@ -1,0 +1,82 @@
+/**
+ * The exportProfiles input (Adobe Experience Platform profile export): one schema for the CLI (before any remote
+ * call) and the workflow's first activity. Every message names the field and the fix.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { ExportProfilesInput } from '../contracts/aep-export';
+import { parseOrThrow } from './errors';
+import { s3Prefix } from './fields';
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** An RFC 3339 date-time that names a real moment (2026-02-31 does not; Date.parse would roll it over). */
+export function isRfc3339(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s, , , oh, om] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
+  const day = new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0));
+  return (
+    day.getUTCMonth() === (mo ?? 1) - 1 &&
+    day.getUTCDate() === d &&
+    (h ?? 0) < 24 &&
+    (mi ?? 0) < 60 &&
+    (s ?? 0) < 61 &&
+    (oh ?? 0) < 24 &&
+    (om ?? 0) < 60
+  );
+}
+
+const rfc3339 = z.string().refine(isRfc3339, 'must be an RFC 3339 time like 2026-01-31T00:00:00Z');
+
+export const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
+export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
+
+export const exportProfilesInputSchema = z
+  .object({
+    segments: z
+      .array(
+        z.object({
+          segmentId: z.string().min(1, 'a segment id is empty; give the segment definition id'),
+          segmentNs: z.string().min(1).optional(),
+          status: z
+            .array(z.enum(['realized', 'existing', 'exited']))
+            .min(1)
+            .optional(),
+        }),
+      )
+      .min(1, 'give at least one segment'),
+    datasetId: z.string().regex(AEP_DATASET_ID, 'must be a dataset id (letters, digits, _ and -)').optional(),
+    createDataset: z.object({ name: z.string().min(1) }).optional(),
+    fields: z.array(z.string().regex(XDM_PATH, 'must be an XDM dot path like personalEmail.address')).optional(),
+    mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),
+    since: rfc3339.optional(),
+    qualifiedBetween: z.object({ startTime: rfc3339.optional(), endTime: rfc3339.optional() }).optional(),
+    segmentPerBatch: z.boolean().optional(),
+    downloadDir: z
+      .string()
+      .refine((d) => path.isAbsolute(d), 'must be an absolute path')
+      .optional(),
+    copyTo: s3Prefix('copyTo (the S3 prefix to copy the files to)').optional(),
+    poll: z
+      .object({
+        initialIntervalMs: z.number().int().min(1).optional(),
+        maxIntervalMs: z.number().int().min(1).optional(),
+        maxWaitMs: z.number().int().min(1).optional(),
+      })
+      .optional(),
+  })
+  .strict()
+  .refine((i) => (i.datasetId === undefined) !== (i.createDataset === undefined), {
+    message: 'give exactly one of datasetId (an existing dataset) or createDataset',
+    path: ['datasetId'],
+  })
+  .refine((i) => i.downloadDir !== undefined || i.copyTo !== undefined, {
+    message: 'give downloadDir (a folder on the worker host) or copyTo (an S3 prefix), or both',
+    path: ['downloadDir'],
+  });
+
+/** Validates an exportProfiles input; throws InputError listing every problem. */
+export function validateExportProfilesInput(raw: unknown): ExportProfilesInput {
+  return parseOrThrow(exportProfilesInputSchema, raw, 'exportProfiles input');
+}
