@@ -15,6 +15,18 @@ export interface CreatedJob {
   adopted: boolean;
 }
 
+/** What stopJobsAndSnapshot found: each job's latest snapshot, the ones the provider stopped, the cancels it refused. */
+export interface StoppedJobs {
+  /** The latest snapshot of every job that could be read (a job that could not be read is left out). */
+  jobs: JobSnapshot[];
+  /** Jobs the provider accepted to cancel. */
+  stopped: string[];
+  /** Cancels the provider refused or that failed, with the reason (job ids, never endpoint data). */
+  cancelFailures: { jobId: string; reason: string }[];
+  /** Whether the provider can cancel a job at all (Pinpoint: no). */
+  canCancel: boolean;
+}
+
 export interface WaitForJobInput {
   provider: ProviderName;
   job: JobRef;
@@ -106,6 +118,33 @@ export function createJobActivities(deps: ActivityDeps) {
         stopped.push(job.jobId);
       }
       return stopped;
+    },
+
+    /**
+     * After a cancel: asks the provider to stop each job where it can, then reads each job's status, so the report
+     * shows the last known status and not the one seen at creation. Never throws for one job: a refused cancel or an
+     * unreadable job is reported, and the run's cleanup goes on regardless.
+     */
+    async stopJobsAndSnapshot(input: { provider: ProviderName; jobs: JobRef[] }): Promise<StoppedJobs> {
+      const p = adapter(input.provider);
+      const canCancel = p.canCancel && p.cancelJob !== undefined;
+      const out: StoppedJobs = { jobs: [], stopped: [], cancelFailures: [], canCancel };
+      for (const job of input.jobs) {
+        if (canCancel) {
+          try {
+            await p.cancelJob!(job);
+            out.stopped.push(job.jobId);
+          } catch (err) {
+            out.cancelFailures.push({ jobId: job.jobId, reason: maskAddresses((err as Error).message) });
+          }
+        }
+        try {
+          out.jobs.push((await p.getJob(job)).snapshot);
+        } catch {
+          // The workflow keeps the snapshot it had.
+        }
+      }
+      return out;
     },
 
     /**

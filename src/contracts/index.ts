@@ -11,3 +11,4 @@ export * from './failures';
 export * from './queries';
 export * from './reject-limit';
 export * from './limits';
+export * from './cancel-followup';

@@ -76,7 +76,8 @@ export class PipelineTracker {
   private publish(): void {
     const p = this.progress;
     const lines = [`**${p.pipeline}** — phase: **${p.phase}**`];
-    if (p.jobId) lines.push(`job: \`${p.jobId}\` (${p.jobStatus ?? '…'})`);
+    // The job in focus, once, with its kind: "export job `1a2b…` PROCESSING" (notes never repeat its id).
+    if (p.jobId) lines.push(`${p.jobKind ? `${p.jobKind} ` : ''}job \`${p.jobId}\` ${p.jobStatus ?? '…'}`);
     if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
