@@ -168,6 +168,7 @@ const COMMON_FIELD_FLAGS: Record<string, string> = {
   'poll.initialIntervalMs': '--poll-initial',
   'poll.maxIntervalMs': '--poll-max',
   'poll.maxWaitMs': '--max-wait',
+  cancelGraceMs: '--cancel-grace',
   reportUrl: '--report',
   maxJobBytes: '--max-job-bytes',
   maxConcurrentJobs: '--max-concurrent-jobs',
@@ -229,15 +230,27 @@ export interface PollRawOptions {
   pollInitial?: string;
   pollMax?: string;
   maxWait?: string;
+  cancelGrace?: string;
 }
 
 const pollShape = {
   pollInitial: durationMs('--poll-initial', 100).optional(),
   pollMax: durationMs('--poll-max', 100).optional(),
   maxWait: durationMs('--max-wait', 1_000).optional(),
+  cancelGrace: durationMs('--cancel-grace', 1_000).optional(),
 };
 
-const POLL_FLAGS = { pollInitial: '--poll-initial', pollMax: '--poll-max', maxWait: '--max-wait' };
+const POLL_FLAGS = {
+  pollInitial: '--poll-initial',
+  pollMax: '--poll-max',
+  maxWait: '--max-wait',
+  cancelGrace: '--cancel-grace',
+};
+
+/** `--cancel-grace` as the input field (absent: the workflow's default, 1 h). */
+function cancelGrace(o: { cancelGrace?: number }): { cancelGraceMs?: number } {
+  return o.cancelGrace === undefined ? {} : { cancelGraceMs: o.cancelGrace };
+}
 
 function pollPolicy(p: { pollInitial?: number; pollMax?: number; maxWait?: number }): Partial<PollPolicy> | undefined {
   const out: Partial<PollPolicy> = {};
@@ -329,6 +342,7 @@ export function buildExportInput(
     ...segment(o.segmentId, o.segmentVersion),
     ...(o.downloadDir !== undefined && { downloadDir: resolveDownloadDir(o.downloadDir, cwd) }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }
 
@@ -544,6 +558,7 @@ export function buildImportInput(
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
     ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }
 
@@ -696,5 +711,6 @@ export function buildSyncInput(
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
     ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }
