@@ -28,7 +28,10 @@ export async function cancelFollowUp(input: CancelFollowUpInput): Promise<Cancel
     setCurrentDetails(
       [
         `**cancel follow-up** of ${input.pipeline} \`${input.parentWorkflowId}\``,
-        ...[...jobs.values()].map((j) => `${jobLabel(j)} ${j.rawStatus}`),
+        ...[...jobs.values()].map(
+          (j) =>
+            `${j.kind.toLowerCase()} job \`${j.jobId}\` ${j.rawStatus}${isTerminal(j.state) || outcome ? '' : ' (last seen; the pending wait activity shows the live status)'}`,
+        ),
         where
           ? `waits up to ${grace} for the job(s) to end, then deletes what they wrote under ${where}`
           : `waits up to ${grace} for the job(s) to end (they write nothing under the run's prefix)`,

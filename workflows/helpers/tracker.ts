@@ -76,8 +76,13 @@ export class PipelineTracker {
   private publish(): void {
     const p = this.progress;
     const lines = [`**${p.pipeline}** — phase: **${p.phase}**`];
-    // The job in focus, once, with its kind: "export job `1a2b…` PROCESSING" (notes never repeat its id).
-    if (p.jobId) lines.push(`${p.jobKind ? `${p.jobKind} ` : ''}job \`${p.jobId}\` ${p.jobStatus ?? '…'}`);
+    // The job in focus, once, with its kind: "export job `1a2b…` PROCESSING" (notes never repeat its id). While a wait
+    // activity polls it, the run has not seen the status since; the pending activity's heartbeat carries the live one.
+    if (p.jobId) {
+      const stale =
+        p.phase === 'waiting' ? ' (last seen by the run; the pending wait activity shows the live status)' : '';
+      lines.push(`${p.jobKind ? `${p.jobKind} ` : ''}job \`${p.jobId}\` ${p.jobStatus ?? '…'}${stale}`);
+    }
     if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
