@@ -117,7 +117,9 @@ test('export cancelled while its job is held: Canceled at once with the job PROC
     expect(report.job).toMatchObject({ jobId, rawStatus: 'PROCESSING', state: 'RUNNING' });
     const followUpId = cancelFollowUpWorkflowId(handle.workflowId);
     expect(report.cancelFollowUpId).toBe(followUpId);
-    expect(report.message).toContain('Pinpoint cannot stop it: it has no cancel operation');
+    expect(report.message).toContain(
+      `Last known: export job ${jobId} PROCESSING (cannot be stopped: Pinpoint has no cancel operation).`,
+    );
     expect(report.message).toContain(`Follow-up workflow ${followUpId} waits up to 1h for export job ${jobId} to end`);
 
     // The follow-up outlives the cancelled run, visible with a clear summary, still waiting for the held job.

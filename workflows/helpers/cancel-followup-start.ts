@@ -42,7 +42,7 @@ function jobFate(job: JobSnapshot, r: StoppedJobs, provider: ProviderName): stri
   const refused = r.cancelFailures.find((f) => f.jobId === job.jobId);
   if (refused) return `${status} (the cancel failed: ${refused.reason})`;
   if (!r.canCancel && !isTerminal(job.state))
-    return `${status} (${PROVIDER_NAMES[provider]} cannot stop it: it has no cancel operation)`;
+    return `${status} (cannot be stopped: ${PROVIDER_NAMES[provider]} has no cancel operation)`;
   return status;
 }
 
