@@ -2,7 +2,7 @@
  * Cancel that leaves nothing behind (issue #11 item 2, #14 item 3), on the real stack: an export cancelled while the
  * emulator holds its job ends Canceled at once with the job's real last status in its report, and its follow-up
  * workflow (`<id>-cancel-followup`, parent close policy ABANDON) waits for the released job, then deletes the pieces
- * the job wrote after the cancel; a follow-up whose grace runs out fails naming the job; an export cancelled while
+ * the job wrote after the cancel (likewise a sync's export); a follow-up whose grace runs out fails naming the job; an export cancelled while
  * downloading removes the local files it had written. Each test owns its worker(s) and releases what it held in
  * `finally`, so a failure never takes the next test down.
  */
@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cancelFollowUpWorkflowId } from '../../src/contracts';
-import type { CancelFollowUpReport, ExportInput, ExportReport, PollHeartbeat } from '../../src/contracts';
+import type { CancelFollowUpReport, ExportInput, ExportReport, PollHeartbeat, SyncReport } from '../../src/contracts';
 import { generateEndpoint } from '../../src/demo/generate-endpoints';
 import { spawnWorker, startSlowProxy, stopProcesses } from './export-import-processes';
 import {
@@ -26,6 +26,7 @@ import {
 } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
 import { runEnd } from './run-end';
+import { syncInput } from './sync-support';
 
 let env: PipelineEnv;
 let tmp: string;
@@ -167,6 +168,49 @@ test('a follow-up whose grace runs out with the job still running fails, naming 
     expect(end.failureType).toBe('CancelGraceExpired');
     expect(end.failureMessage).toContain(`export job ${jobId} is still PROCESSING after the cancel grace of 2s`);
     expect(end.report.jobs).toEqual([expect.objectContaining({ jobId, rawStatus: 'PROCESSING' })]);
+  } finally {
+    if (held) await emulatorAdmin(env).release(held);
+    await worker.stop();
+  }
+});
+
+test('sync cancelled while its export job is held: the follow-up deletes the pieces the released job wrote', async () => {
+  const worker = await env.startWorker();
+  let held: string | undefined;
+  try {
+    const source = await appWithEndpoints(300);
+    const target = await createApp(env.pinpoint);
+    await emulatorAdmin(env).faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
+    const handle = await env.client.workflow.start('syncEndpoints', {
+      taskQueue: env.taskQueue,
+      workflowId: `cancel-followup-sync-${source}-${Date.now()}`,
+      args: [syncInput(env.bucket, source, target, { poll: FAST_POLL })],
+    });
+    const polling = await eventually(
+      'the sync to poll the held export job',
+      async () => {
+        const hb = await pendingActivityDetails<PollHeartbeat>(handle, 'waitForJob');
+        return hb?.rawStatus === 'PROCESSING' ? hb : undefined;
+      },
+      60_000,
+    );
+    held = polling.jobId;
+    await handle.cancel();
+    const { report, temporalStatus } = await runEnd<SyncReport>(handle);
+    expect(temporalStatus).toBe('CANCELLED');
+    expect(report.exportJob).toMatchObject({ jobId: polling.jobId, rawStatus: 'PROCESSING' });
+    expect(report.cancelFollowUpId).toBe(cancelFollowUpWorkflowId(handle.workflowId));
+
+    await emulatorAdmin(env).release(polling.jobId);
+    held = undefined;
+    const end = await runEnd<CancelFollowUpReport>(env.client.workflow.getHandle(report.cancelFollowUpId!));
+    const job = await env.pinpoint.send(new GetExportJobCommand({ ApplicationId: source, JobId: polling.jobId }));
+    expect(end.temporalStatus).toBe('COMPLETED');
+    expect(job.ExportJobResponse?.TotalPieces ?? 0).toBeGreaterThanOrEqual(2);
+    expect(end.report.deletedObjects).toBeGreaterThanOrEqual(job.ExportJobResponse?.TotalPieces ?? 0);
+    expect(await env.stack.s3.listKeys(env.bucket, `sync/${handle.workflowId}/`)).toEqual([]);
+    // Only the export job's output: nothing was imported into the target.
+    expect(await emulatorAdmin(env).app(target)).toMatchObject({ endpoints: 0, jobs: { import: 0 } });
   } finally {
     if (held) await emulatorAdmin(env).release(held);
     await worker.stop();
