@@ -195,6 +195,10 @@ test('sync cancelled while its export job is held: the follow-up deletes the pie
       60_000,
     );
     held = polling.jobId;
+    // The details name the export job once, with its kind (the phase note does not repeat it).
+    const details = await currentDetails(handle);
+    expect(details).toContain(`export job \`${polling.jobId}\``);
+    expect(details.split(polling.jobId).length - 1).toBe(1);
     await handle.cancel();
     const { report, temporalStatus } = await runEnd<SyncReport>(handle);
     expect(temporalStatus).toBe('CANCELLED');
