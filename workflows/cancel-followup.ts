@@ -55,15 +55,17 @@ export async function cancelFollowUp(input: CancelFollowUpInput): Promise<Cancel
   if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
   const unfinished = running.filter((_, i) => waits[i]!.status === 'rejected');
   if (unfinished.length > 0) {
-    const latest = await cleanup.stopJobsAndSnapshot.executeWithOptions(
-      { summary: 'read the status of the jobs still running (and stop them if the provider can)' },
-      [
-        {
-          provider: input.provider,
-          jobs: unfinished.map((j) => ({ kind: j.kind, applicationId: j.applicationId, jobId: j.jobId })),
-        },
-      ],
-    );
+    const latest = await cleanup.stopJobsAndSnapshot
+      .executeWithOptions(
+        { summary: 'read the status of the jobs still running (and stop them if the provider can)' },
+        [
+          {
+            provider: input.provider,
+            jobs: unfinished.map((j) => ({ kind: j.kind, applicationId: j.applicationId, jobId: j.jobId })),
+          },
+        ],
+      )
+      .catch(() => ({ jobs: [] }));
     for (const j of latest.jobs) jobs.set(j.jobId, j);
   }
 

@@ -55,10 +55,21 @@ function jobFate(job: JobSnapshot, r: StoppedJobs, provider: ProviderName): stri
 export async function stopJobsAndFollowUp(input: AfterCancelInput): Promise<AfterCancel> {
   if (input.jobs.length === 0) return { jobs: [], note: '' };
   const refs = input.jobs.map((j) => ({ kind: j.kind, applicationId: j.applicationId, jobId: j.jobId }));
-  const r = await cleanup.stopJobsAndSnapshot.executeWithOptions(
-    { summary: `stop ${input.jobs.map(jobLabel).join(', ')} if the provider can, and read the last status` },
-    [{ provider: input.provider, jobs: refs }],
-  );
+  // Never fatal: the cleanup and the follow-up go on with the snapshots the run has.
+  const r = await cleanup.stopJobsAndSnapshot
+    .executeWithOptions(
+      { summary: `stop ${input.jobs.map(jobLabel).join(', ')} if the provider can, and read the last status` },
+      [{ provider: input.provider, jobs: refs }],
+    )
+    .catch((err: unknown): StoppedJobs => ({
+      jobs: [],
+      stopped: [],
+      canCancel: true,
+      cancelFailures: refs.map((j) => ({
+        jobId: j.jobId,
+        reason: `the provider was not reached: ${(err as Error).message}`,
+      })),
+    }));
   const jobs = input.jobs.map((j) => r.jobs.find((s) => s.jobId === j.jobId) ?? j);
   const fates = `Last known: ${jobs.map((j) => jobFate(j, r, input.provider)).join('; ')}.`;
   const running = jobs.filter((j) => !isTerminal(j.state));
