@@ -109,6 +109,8 @@ test('cancel while polling: Canceled, the job is named as unstoppable, staged ob
       ),
     );
     expect(report.jobs.map((j) => j.jobId)).toEqual([polling.jobId]);
+    // The held job outlives the run: a follow-up waits for it (import jobs write nothing under the run's prefix).
+    expect(report.cancelFollowUpId).toBe(`${handle.workflowId}-cancel-followup`);
     expect(await stagedLeft(handle.workflowId)).toEqual({ objects: [], uploads: 0 });
     expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('CANCELLED');
     expect((await admin.app(app)).jobs.import).toBe(1);
