@@ -8,23 +8,13 @@ import type { ActivityDeps } from './deps';
 import { pollDelayMs } from './support/backoff';
 import { rethrowCancellation } from './support/cancellation';
 import { maskAddresses } from './support/mask';
+import { stopAndSnapshot } from './support/stop-jobs';
+import type { StoppedJobs } from './support/stop-jobs';
 
 export interface CreatedJob {
   job: JobSnapshot;
   /** True when an earlier attempt had already created the job and this one adopted it. */
   adopted: boolean;
-}
-
-/** What stopJobsAndSnapshot found: each job's latest snapshot, the ones the provider stopped, the cancels it refused. */
-export interface StoppedJobs {
-  /** The latest snapshot of every job that could be read (a job that could not be read is left out). */
-  jobs: JobSnapshot[];
-  /** Jobs the provider accepted to cancel. */
-  stopped: string[];
-  /** Cancels the provider refused or that failed, with the reason (job ids, never endpoint data). */
-  cancelFailures: { jobId: string; reason: string }[];
-  /** Whether the provider can cancel a job at all (Pinpoint: no). */
-  canCancel: boolean;
 }
 
 export interface WaitForJobInput {
@@ -126,25 +116,7 @@ export function createJobActivities(deps: ActivityDeps) {
      * unreadable job is reported, and the run's cleanup goes on regardless.
      */
     async stopJobsAndSnapshot(input: { provider: ProviderName; jobs: JobRef[] }): Promise<StoppedJobs> {
-      const p = adapter(input.provider);
-      const canCancel = p.canCancel && p.cancelJob !== undefined;
-      const out: StoppedJobs = { jobs: [], stopped: [], cancelFailures: [], canCancel };
-      for (const job of input.jobs) {
-        if (canCancel) {
-          try {
-            await p.cancelJob!(job);
-            out.stopped.push(job.jobId);
-          } catch (err) {
-            out.cancelFailures.push({ jobId: job.jobId, reason: maskAddresses((err as Error).message) });
-          }
-        }
-        try {
-          out.jobs.push((await p.getJob(job)).snapshot);
-        } catch {
-          // The workflow keeps the snapshot it had.
-        }
-      }
-      return out;
+      return stopAndSnapshot(adapter(input.provider), input.jobs);
     },
 
     /**
