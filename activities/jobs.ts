@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, isTerminal } from '../src/contracts';
-import type { JobSnapshot, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
+import { FailureType, isTerminal, jobStatusSignal } from '../src/contracts';
+import type { JobSnapshot, JobStatusUpdate, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
 import { providerFor } from '../src/providers';
 import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../src/providers';
 import type { ActivityDeps } from './deps';
@@ -35,6 +35,25 @@ function firstDistinct(texts: string[], n: number): string[] {
     0,
     n,
   );
+}
+
+/**
+ * Tells the run the job's new status (jobStatusSignal), for its details in the UI. Best effort and never awaited: a
+ * signal that fails (the run closing, the server busy) leaves the details one status behind, nothing more.
+ */
+function tellRun(ctx: Context, job: JobSnapshot): void {
+  try {
+    const run = ctx.info.workflowExecution;
+    if (!run) return; // a standalone activity: no run to tell
+    const { workflowId, runId } = run;
+    const update: JobStatusUpdate = { jobId: job.jobId, rawStatus: job.rawStatus, counters: job.counters };
+    void ctx.client.workflow
+      .getHandle(workflowId, runId)
+      .signal(jobStatusSignal, update)
+      .catch(() => undefined);
+  } catch {
+    // No client in this context (a test environment): the details keep the last status the run saw.
+  }
 }
 
 export function createJobActivities(deps: ActivityDeps) {
@@ -129,6 +148,7 @@ export function createJobActivities(deps: ActivityDeps) {
       const p = adapter(input.provider);
       const resumed = ctx.info.heartbeatDetails as PollHeartbeat | undefined;
       let polls = resumed?.polls ?? 0;
+      let lastStatus = resumed?.rawStatus;
       // Measured from the first attempt, so retries do not extend the deadline.
       const startedAt = ctx.info.scheduledTimestampMs;
       try {
@@ -147,6 +167,8 @@ export function createJobActivities(deps: ActivityDeps) {
           };
           ctx.heartbeat(details);
           if (terminal) return snapshot;
+          if (snapshot.rawStatus !== lastStatus) tellRun(ctx, snapshot);
+          lastStatus = snapshot.rawStatus;
           const waited = Date.now() - startedAt;
           if (waited + delay > input.poll.maxWaitMs) {
             throw ApplicationFailure.nonRetryable(

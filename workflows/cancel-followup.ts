@@ -1,5 +1,5 @@
-import { ApplicationFailure, isCancellation, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { FailureType, formatS3Url, graceText, isTerminal, jobLabel } from '../src/contracts';
+import { ApplicationFailure, isCancellation, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { FailureType, formatS3Url, graceText, isTerminal, jobLabel, jobStatusSignal } from '../src/contracts';
 import type { CancelFollowUpInput, CancelFollowUpReport, FollowUpCleanup } from '../src/contracts';
 import { cleanup, longRunning } from './helpers/activity-proxies';
 import { waitTimeoutMs } from './helpers/poll-policy';
@@ -28,10 +28,7 @@ export async function cancelFollowUp(input: CancelFollowUpInput): Promise<Cancel
     setCurrentDetails(
       [
         `**cancel follow-up** of ${input.pipeline} \`${input.parentWorkflowId}\``,
-        ...[...jobs.values()].map(
-          (j) =>
-            `${j.kind.toLowerCase()} job \`${j.jobId}\` ${j.rawStatus}${isTerminal(j.state) || outcome ? '' : ' (last seen; the pending wait activity shows the live status)'}`,
-        ),
+        ...[...jobs.values()].map((j) => `${j.kind.toLowerCase()} job \`${j.jobId}\` ${j.rawStatus}`),
         where
           ? `waits up to ${grace} for the job(s) to end, then deletes what they wrote under ${where}`
           : `waits up to ${grace} for the job(s) to end (they write nothing under the run's prefix)`,
@@ -39,6 +36,13 @@ export async function cancelFollowUp(input: CancelFollowUpInput): Promise<Cancel
       ].join('  \n'),
     );
   show();
+  // The wait activities signal each new status of their job: the details show it live.
+  setHandler(jobStatusSignal, (u) => {
+    const j = jobs.get(u.jobId);
+    if (!j || outcome) return;
+    jobs.set(u.jobId, { ...j, rawStatus: u.rawStatus, counters: u.counters });
+    show();
+  });
 
   const poll = { ...input.poll, maxWaitMs: input.graceMs };
   const waits = await Promise.allSettled(

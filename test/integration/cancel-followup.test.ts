@@ -102,11 +102,11 @@ test('export cancelled while its job is held: Canceled at once with the job PROC
     held = jobId;
     const prefix = `exports/${handle.workflowId}/`;
 
-    // The UI's details name the running job once, with its kind.
-    const details = await currentDetails(handle);
-    expect(details).toMatch(
-      new RegExp(`^export job \`${jobId}\` [A-Z_]+ \\(last seen by the run; the pending wait`, 'm'),
-    );
+    // The UI's details name the running job once, with its kind and its live status (the wait activity signals it).
+    const details = await eventually('the details to show the job PROCESSING', async () => {
+      const d = await currentDetails(handle);
+      return d.includes(`export job \`${jobId}\` PROCESSING`) ? d : undefined;
+    });
     expect(details.split(jobId).length - 1).toBe(1);
 
     const cancelledAt = Date.now();
