@@ -9,6 +9,7 @@ import { createAepActivities } from './aep';
 
 export type { ActivityDeps } from './deps';
 export type { CreatedJob, WaitForJobInput } from './jobs';
+export type { StoppedJobs } from './support/stop-jobs';
 export type { PlanS3ImportSourceInput, PlanS3ImportSourceResult } from './import-source';
 export type {
   CleanupInput,

@@ -1,13 +1,15 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, isTerminal } from '../src/contracts';
-import type { JobSnapshot, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
+import { FailureType, isTerminal, jobStatusSignal } from '../src/contracts';
+import type { JobSnapshot, JobStatusUpdate, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
 import { providerFor } from '../src/providers';
 import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../src/providers';
 import type { ActivityDeps } from './deps';
 import { pollDelayMs } from './support/backoff';
 import { rethrowCancellation } from './support/cancellation';
 import { maskAddresses } from './support/mask';
+import { stopAndSnapshot } from './support/stop-jobs';
+import type { StoppedJobs } from './support/stop-jobs';
 
 export interface CreatedJob {
   job: JobSnapshot;
@@ -33,6 +35,25 @@ function firstDistinct(texts: string[], n: number): string[] {
     0,
     n,
   );
+}
+
+/**
+ * Tells the run the job's new status (jobStatusSignal), for its details in the UI. Best effort and never awaited: a
+ * signal that fails (the run closing, the server busy) leaves the details one status behind, nothing more.
+ */
+function tellRun(ctx: Context, job: JobSnapshot): void {
+  try {
+    const run = ctx.info.workflowExecution;
+    if (!run) return; // a standalone activity: no run to tell
+    const { workflowId, runId } = run;
+    const update: JobStatusUpdate = { jobId: job.jobId, rawStatus: job.rawStatus, counters: job.counters };
+    void ctx.client.workflow
+      .getHandle(workflowId, runId)
+      .signal(jobStatusSignal, update)
+      .catch(() => undefined);
+  } catch {
+    // No client in this context (a test environment): the details keep the last status the run saw.
+  }
 }
 
 export function createJobActivities(deps: ActivityDeps) {
@@ -109,6 +130,15 @@ export function createJobActivities(deps: ActivityDeps) {
     },
 
     /**
+     * After a cancel: asks the provider to stop each job where it can, then reads each job's status, so the report
+     * shows the last known status and not the one seen at creation. Never throws for one job: a refused cancel or an
+     * unreadable job is reported, and the run's cleanup goes on regardless.
+     */
+    async stopJobsAndSnapshot(input: { provider: ProviderName; jobs: JobRef[] }): Promise<StoppedJobs> {
+      return stopAndSnapshot(adapter(input.provider), input.jobs);
+    },
+
+    /**
      * Polls one job until it is terminal: one long activity, backing off from the poll policy's initial interval to its
      * cap, heartbeating the last seen status (the pending activity in the UI shows it; a retry resumes the poll count).
      * Cancellation arrives through the heartbeat and ends the wait at once. Past maxWaitMs: non-retryable WaitTimeout.
@@ -118,6 +148,7 @@ export function createJobActivities(deps: ActivityDeps) {
       const p = adapter(input.provider);
       const resumed = ctx.info.heartbeatDetails as PollHeartbeat | undefined;
       let polls = resumed?.polls ?? 0;
+      let lastStatus = resumed?.rawStatus;
       // Measured from the first attempt, so retries do not extend the deadline.
       const startedAt = ctx.info.scheduledTimestampMs;
       try {
@@ -136,6 +167,8 @@ export function createJobActivities(deps: ActivityDeps) {
           };
           ctx.heartbeat(details);
           if (terminal) return snapshot;
+          if (snapshot.rawStatus !== lastStatus) tellRun(ctx, snapshot);
+          lastStatus = snapshot.rawStatus;
           const waited = Date.now() - startedAt;
           if (waited + delay > input.poll.maxWaitMs) {
             throw ApplicationFailure.nonRetryable(

@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
 import type { ExportInput, ExportReport, JobSnapshot, S3ObjectRef } from '../src/contracts';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
@@ -8,11 +8,14 @@ import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { exportFailureNote } from './helpers/export-failure';
 import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
+import { CANCEL_FOLLOWUP_PATCH, stopJobsAndFollowUp } from './helpers/cancel-followup-start';
+import { legacyExportCancel } from './legacy-cancel';
 
 /**
  * exportEndpoints: create the export job (or adopt the one a retried attempt created) → wait for it in one
  * heartbeating activity → list the .gz pieces under the run's own prefix → optionally download them → report.
- * Cancelling stops the wait, removes what this run wrote, and reports CANCELLED (Pinpoint cannot stop its job).
+ * Cancelling stops the wait, removes what this run wrote, asks the provider to stop the job where it can, and — when
+ * the job is still running — leaves a follow-up workflow that deletes what the job writes later (cancel-followup.ts).
  */
 export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   const { workflowId, runId } = workflowInfo();
@@ -59,7 +62,7 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
     );
     job = created.job;
     t.jobIds([job.jobId]);
-    t.update({ jobId: job.jobId, jobStatus: job.rawStatus });
+    t.update({ jobKind: 'export', jobId: job.jobId, jobStatus: job.rawStatus });
 
     t.phase('waiting');
     job = await longRunning.waitForJob.executeWithOptions(
@@ -117,15 +120,8 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
       throw runFailure(err);
     }
     t.phase('cleaning-up');
-    const { removed, stopped } = await CancellationScope.nonCancellable(async () => ({
-      stopped: job
-        ? await cleanup.cancelJobs.executeWithOptions({ summary: `stop export job ${job.jobId} if the provider can` }, [
-            {
-              provider: input.provider,
-              jobs: [{ kind: 'EXPORT', applicationId: input.applicationId, jobId: job.jobId }],
-            },
-          ])
-        : [],
+    if (!patched(CANCEL_FOLLOWUP_PATCH)) return legacyExportCancel(err, input, job, out, objects, base.key, report);
+    const { removed, after } = await CancellationScope.nonCancellable(async () => ({
       removed: await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
         {
           bucket: out.bucket,
@@ -135,17 +131,25 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
             : undefined,
         },
       ]),
+      after: await stopJobsAndFollowUp({
+        pipeline: 'export',
+        provider: input.provider,
+        jobs: job ? [job] : [],
+        poll,
+        graceMs: input.cancelGraceMs,
+        cleanup: [{ bucket: out.bucket, prefix: out.key }],
+      }),
     }));
+    job = after.jobs[0] ?? job;
     objects = [];
-    const jobNote = !job
-      ? 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).'
-      : stopped.includes(job.jobId)
-        ? `Export job ${job.jobId} was stopped.`
-        : `Pinpoint export job ${job.jobId} cannot be stopped (Pinpoint has no cancel operation) and may still write under ${outputUrl}.`;
+    const jobNote = job
+      ? after.note
+      : 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
     endCancelled(
       err,
       report('CANCELLED', {
-        message: `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run.`,
+        cancelFollowUpId: after.followUpWorkflowId,
+        message: `Cancelled. Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run. ${jobNote}`,
       }),
     );
   }

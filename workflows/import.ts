@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import {
   describeDuplicateIds,
   describeRejectLimit,
@@ -15,6 +15,8 @@ import { runFailure } from './helpers/failures';
 import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { IMPORT_STAGED_FOLDERS, releaseStaging } from './helpers/retention';
 import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
+import { CANCEL_FOLLOWUP_PATCH, stopJobsAndFollowUp } from './helpers/cancel-followup-start';
+import { legacyImportCancel } from './legacy-cancel';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { splitNote, splitStagingProblem } from './import-split';
@@ -38,7 +40,8 @@ interface ImportTarget {
  * per-job limit; (S3) list the source, and when it is over the per-job limit copy its files in groups into the run's
  * job folders (the source is only read) → one import job per part (created or adopted), a bounded number at a time,
  * each awaited by a heartbeating activity → JSON failure report (provider Failures + our rejected rows) → report with
- * counts only. Cancelling starts no new job, deletes what the run staged, and reports CANCELLED.
+ * counts only. Cancelling starts no new job, deletes what the run staged, reports each job's last status and leaves a
+ * follow-up workflow for jobs still running (cancel-followup.ts).
  */
 export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
   const { workflowId, runId } = workflowInfo();
@@ -185,43 +188,33 @@ export async function importEndpoints(raw: ImportInput): Promise<ImportReport> {
       throw runFailure(err);
     }
     t.phase('cleaning-up');
-    const started = jobs.map((j) => j.jobId);
-    const { removed, stopped } = await CancellationScope.nonCancellable(async () => ({
-      stopped:
-        started.length > 0
-          ? await cleanup.cancelJobs.executeWithOptions(
-              { summary: 'stop the started import jobs if the provider can' },
-              [
-                {
-                  provider: input.provider,
-                  jobs: started.map((jobId) => ({
-                    kind: 'IMPORT' as const,
-                    applicationId: input.applicationId,
-                    jobId,
-                  })),
-                },
-              ],
-            )
-          : [],
+    if (!patched(CANCEL_FOLLOWUP_PATCH)) return legacyImportCancel(err, input, jobs, staging, report);
+    const { removed, after } = await CancellationScope.nonCancellable(async () => ({
       removed: staging
         ? await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run staged' }, [
             { bucket: staging.bucket, prefix: staging.key },
           ])
         : undefined,
+      // Import jobs write nothing under the run's prefix: the follow-up only waits for them and reports how they ended.
+      after: await stopJobsAndFollowUp({
+        pipeline: 'import',
+        provider: input.provider,
+        jobs,
+        poll,
+        graceMs: input.cancelGraceMs,
+        cleanup: [],
+      }),
     }));
-    const running = started.filter((id) => !stopped.includes(id));
-    const jobNote =
-      started.length === 0
-        ? 'No import job was started.'
-        : running.length === 0
-          ? `Import job(s) ${stopped.join(', ')} were stopped.`
-          : `Pinpoint import job(s) ${running.join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still import rows.`;
+    jobs.splice(0, jobs.length, ...after.jobs);
     const cleaned = removed
       ? ` Removed ${removed.deletedObjects} staged object(s) under ${formatS3Url(staging!)}.`
       : '';
     endCancelled(
       err,
-      report('CANCELLED', { message: `Cancelled; no new import job will be started. ${jobNote}${cleaned}` }),
+      report('CANCELLED', {
+        cancelFollowUpId: after.followUpWorkflowId,
+        message: `Cancelled; no new import job will be started.${cleaned} ${after.note || 'No import job was started.'}`,
+      }),
     );
   }
 }
@@ -267,7 +260,7 @@ async function runJobs(
       jobs.push(job);
       t.jobIds(jobs.map((j) => j.jobId));
       t.phase('waiting', `job ${i + 1} of ${targets.length}`);
-      t.update({ jobId: job.jobId, jobStatus: job.rawStatus });
+      t.update({ jobKind: 'import', jobId: job.jobId, jobStatus: job.rawStatus });
       const done = await longRunning.waitForJob.executeWithOptions(
         { summary: `wait for import job ${job.jobId}${label}`, startToCloseTimeout: waitTimeoutMs(poll) },
         [

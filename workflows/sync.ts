@@ -1,5 +1,5 @@
-import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
+import { CancellationScope, executeChild, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { FailureType, formatS3Url, isTerminal, parseS3Url, runPrefix } from '../src/contracts';
 import type {
   JobSnapshot,
   S3ObjectRef,
@@ -15,6 +15,8 @@ import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
 import { syncVerdict } from './sync-verdict';
 import { releaseStaging, SYNC_STAGED_FOLDERS } from './helpers/retention';
 import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
+import { CANCEL_FOLLOWUP_PATCH, stopJobsAndFollowUp } from './helpers/cancel-followup-start';
+import { legacySyncCancel } from './legacy-cancel';
 import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
 import { PipelineTracker } from './helpers/tracker';
 import { exportFailureNote } from './helpers/export-failure';
@@ -91,8 +93,8 @@ export async function syncTransferBatch(input: TransferBatchInput): Promise<Tran
  * History stays bounded: polling happens inside one activity per job; more than
  * transferBatchSize pieces are transferred by child workflows of one batch each; results carry
  * counts and keys only. A dry run stops after the transfers (counts, rejected rows, no job).
- * Cancelling removes everything this run wrote and reports CANCELLED; Pinpoint jobs cannot be
- * stopped.
+ * Cancelling removes everything this run wrote, reports each job's last status, and leaves a
+ * follow-up workflow that deletes what an export job still running writes later (cancel-followup.ts).
  */
 export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   const { workflowId, runId } = workflowInfo();
@@ -129,7 +131,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     processed: importJobs.reduce((n, j) => n + (j.counters.totalProcessed ?? 0), 0),
     failed: importJobs.reduce((n, j) => n + (j.counters.totalFailures ?? 0), 0),
   });
-  const report = (status: SyncReport['status'], message?: string): SyncReport => {
+  const report = (status: SyncReport['status'], message?: string, extra: Partial<SyncReport> = {}): SyncReport => {
     const { total } = t.finish(status, message);
     return t.settle({
       workflowId,
@@ -142,6 +144,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       counts: syncCounts(totals, imported()),
       reportLocation,
       durationsMs: { ...stages, total: total ?? 0 },
+      ...extra,
     });
   };
   // The search attribute holds the export job and the first import jobs: a keyword value must stay small (≤ 2 KB).
@@ -170,8 +173,8 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
     );
     exportJob = created.job;
     jobIds();
-    t.phase('waiting', `export job ${exportJob.jobId}`);
-    t.update({ jobId: exportJob.jobId, jobStatus: exportJob.rawStatus });
+    t.phase('waiting', 'export');
+    t.update({ jobKind: 'export', jobId: exportJob.jobId, jobStatus: exportJob.rawStatus });
     exportJob = await longRunning.waitForJob.executeWithOptions(
       { summary: `wait for export job ${exportJob.jobId}`, startToCloseTimeout: waitTimeoutMs(poll) },
       [
@@ -266,6 +269,7 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
         importJobs.push(job.job);
         jobIds();
         t.update({
+          jobKind: 'import',
           jobId: job.job.jobId,
           jobStatus: job.job.rawStatus,
           note: `import job ${i + 1} of ${prefixes.length}`,
@@ -354,26 +358,39 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
       throw runFailure(err);
     }
     t.phase('cleaning-up');
-    const removed = await CancellationScope.nonCancellable(() =>
-      cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+    if (!patched(CANCEL_FOLLOWUP_PATCH)) {
+      totals = { ...totals, parts: [], rejectedKeys: [] };
+      return legacySyncCancel(err, run, exportJob, importJobs, report);
+    }
+    const { removed, after } = await CancellationScope.nonCancellable(async () => ({
+      removed: await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
         { bucket: run.bucket, prefix: run.key },
       ]),
-    );
+      // Only the export job writes under the run's prefix (export/); import jobs read the parts.
+      after: await stopJobsAndFollowUp({
+        pipeline: 'sync',
+        provider: input.provider,
+        jobs: [exportJob, ...importJobs].filter((j) => j !== undefined),
+        poll,
+        graceMs: input.cancelGraceMs,
+        cleanup: [{ bucket: run.bucket, prefix: run.key, only: ['export/'] }],
+      }),
+    }));
+    if (exportJob) exportJob = after.jobs.find((j) => j.jobId === exportJob?.jobId) ?? exportJob;
+    for (const [i, j] of importJobs.entries()) importJobs[i] = after.jobs.find((a) => a.jobId === j.jobId) ?? j;
     totals = { ...totals, parts: [], rejectedKeys: [] };
-    const jobs = [exportJob, ...importJobs].filter((j) => j !== undefined);
     const jobNote =
-      jobs.length > 0
-        ? `Pinpoint job(s) ${jobs.map((j) => j.jobId).join(', ')} cannot be stopped (Pinpoint has no cancel operation) and may still finish` +
-          (importJobs.length > 0
-            ? ' — an import already started may still add endpoints to the target application'
-            : '') +
-          '.'
-        : 'No Pinpoint job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
+      after.note ||
+      'No Pinpoint job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
+    const late = importJobs.some((j) => !isTerminal(j.state))
+      ? ' An import already started may still add endpoints to the target application.'
+      : '';
     endCancelled(
       err,
       report(
         'CANCELLED',
-        `Cancelled. ${jobNote} Removed ${removed.deletedObjects} object(s) under ${runUrl} (exported pieces, parts, rejected rows).`,
+        `Cancelled. Removed ${removed.deletedObjects} object(s) under ${runUrl} (exported pieces, parts, rejected rows). ${jobNote}${late}`,
+        { cancelFollowUpId: after.followUpWorkflowId },
       ),
     );
   }

@@ -40,6 +40,8 @@ const PINPOINT_ONLY = {
   roleArn: '--role-arn',
   segmentId: '--segment-id',
   segmentVersion: '--segment-version',
+  // A cancelled AEP export job is DELETEd and stops; nothing is left to wait for.
+  cancelGrace: '--cancel-grace',
 };
 const AEP_ONLY = {
   segment: '--segment',

@@ -14,7 +14,8 @@ export function registerCancelCommand(program: Command): void {
     .description(
       'Request cancellation of a running pipeline. The run stops polling, starts no new job, removes the partial ' +
         'files it wrote and ends Canceled in Temporal, keeping a CANCELLED report (`audienceflow status` shows it; a ' +
-        'Pinpoint job already running cannot be stopped; an AEP export job is stopped with DELETE).',
+        'Pinpoint job already running cannot be stopped: a follow-up workflow `<workflow-id>-cancel-followup` waits for it, ' +
+        'up to --cancel-grace, then deletes what it wrote; an AEP export job is stopped with DELETE).',
     )
     .argument('<workflow-id>', 'the workflow id to cancel')
     .option('--wait', 'wait for the cancelled run to finish its cleanup and print its report', false)

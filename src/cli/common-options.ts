@@ -9,7 +9,11 @@ export function addPollOptions(cmd: Command): Command {
   return cmd
     .option('--poll-initial <duration>', 'first interval between job status polls, e.g. 1s (default: 1s)')
     .option('--poll-max <duration>', 'longest interval between polls; the interval doubles up to it (default: 30s)')
-    .option('--max-wait <duration>', 'give up when the job is not finished after this long (default: 6h)');
+    .option('--max-wait <duration>', 'give up when the job is not finished after this long (default: 6h)')
+    .option(
+      '--cancel-grace <duration>',
+      'after a cancel, how long a follow-up workflow waits for a job still running before deleting what it wrote (default: 1h)',
+    );
 }
 
 export function addProviderOption(cmd: Command): Command {

@@ -173,6 +173,7 @@ const COMMON_FIELD_FLAGS: Record<string, string> = {
   'poll.initialIntervalMs': '--poll-initial',
   'poll.maxIntervalMs': '--poll-max',
   'poll.maxWaitMs': '--max-wait',
+  cancelGraceMs: '--cancel-grace',
   reportUrl: '--report',
   maxJobBytes: '--max-job-bytes',
   maxConcurrentJobs: '--max-concurrent-jobs',
@@ -234,15 +235,27 @@ export interface PollRawOptions {
   pollInitial?: string;
   pollMax?: string;
   maxWait?: string;
+  cancelGrace?: string;
 }
 
 export const pollShape = {
   pollInitial: durationMs('--poll-initial', 100).optional(),
   pollMax: durationMs('--poll-max', 100).optional(),
   maxWait: durationMs('--max-wait', 1_000).optional(),
+  cancelGrace: durationMs('--cancel-grace', 1_000).optional(),
 };
 
-export const POLL_FLAGS = { pollInitial: '--poll-initial', pollMax: '--poll-max', maxWait: '--max-wait' };
+export const POLL_FLAGS = {
+  pollInitial: '--poll-initial',
+  pollMax: '--poll-max',
+  maxWait: '--max-wait',
+  cancelGrace: '--cancel-grace',
+};
+
+/** `--cancel-grace` as the input field (absent: the workflow's default, 1 h). */
+function cancelGrace(o: { cancelGrace?: number }): { cancelGraceMs?: number } {
+  return o.cancelGrace === undefined ? {} : { cancelGraceMs: o.cancelGrace };
+}
 
 export function pollPolicy(p: {
   pollInitial?: number;
@@ -338,6 +351,7 @@ export function buildExportInput(
     ...segment(o.segmentId, o.segmentVersion),
     ...(o.downloadDir !== undefined && { downloadDir: resolveDownloadDir(o.downloadDir, cwd) }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }
 
@@ -553,6 +567,7 @@ export function buildImportInput(
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
     ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }
 
@@ -705,5 +720,6 @@ export function buildSyncInput(
     ...(o.maxRejected !== undefined && { maxRejected: o.maxRejected }),
     ...(o.keepStaging && { keepStaging: true }),
     ...(poll && { poll }),
+    ...cancelGrace(o),
   });
 }

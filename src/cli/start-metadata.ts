@@ -57,7 +57,7 @@ export function markdown(title: string, rows: [string, string | undefined][]): s
   ].join('\n');
 }
 
-export function pollRows(poll: ExportInput['poll']): [string, string | undefined][] {
+export function pollRows(poll: ExportInput['poll'], cancelGraceMs?: number): [string, string | undefined][] {
   return [
     [
       'poll initial interval',
@@ -65,6 +65,7 @@ export function pollRows(poll: ExportInput['poll']): [string, string | undefined
     ],
     ['poll max interval', poll?.maxIntervalMs === undefined ? undefined : formatDuration(poll.maxIntervalMs)],
     ['max wait', poll?.maxWaitMs === undefined ? undefined : formatDuration(poll.maxWaitMs)],
+    ['cancel grace', cancelGraceMs === undefined ? undefined : formatDuration(cancelGraceMs)],
   ];
 }
 
@@ -81,7 +82,7 @@ export function exportMetadata(input: ExportInput): StartMetadata {
       ['S3 location', `${code(input.s3Url)} (each run writes under \`<workflowId>/<runId>/\`)`],
       ['role', code(input.roleArn)],
       ['download to (worker host)', input.downloadDir && code(input.downloadDir)],
-      ...pollRows(input.poll),
+      ...pollRows(input.poll, input.cancelGraceMs),
     ]),
     searchAttributes: searchAttributes('export', input.provider, input.applicationId),
   };
@@ -107,7 +108,7 @@ export function importMetadata(input: ImportInput): StartMetadata {
       ['failure report', input.reportUrl && code(input.reportUrl)],
       ['max job size', input.maxJobBytes === undefined ? undefined : formatBytes(input.maxJobBytes)],
       ['max concurrent jobs', input.maxConcurrentJobs === undefined ? undefined : String(input.maxConcurrentJobs)],
-      ...pollRows(input.poll),
+      ...pollRows(input.poll, input.cancelGraceMs),
     ]),
     searchAttributes: searchAttributes('import', input.provider, input.applicationId),
   };
@@ -152,7 +153,7 @@ export function syncMetadata(input: SyncInput): StartMetadata {
       ['max job size', input.maxJobBytes === undefined ? undefined : formatBytes(input.maxJobBytes)],
       ['max concurrent jobs', input.maxConcurrentJobs === undefined ? undefined : String(input.maxConcurrentJobs)],
       ['failure report', input.reportUrl && code(input.reportUrl)],
-      ...pollRows(input.poll),
+      ...pollRows(input.poll, input.cancelGraceMs),
     ]),
     searchAttributes: searchAttributes('sync', input.provider, input.sourceApplicationId, input.targetApplicationId),
   };

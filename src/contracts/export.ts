@@ -13,6 +13,11 @@ export interface ExportInput {
   /** When set, the exported pieces are downloaded here, on the worker's host. */
   downloadDir?: string;
   poll?: Partial<PollPolicy>;
+  /**
+   * After a cancel, how long a follow-up workflow waits for a remote job still running to end before it deletes what
+   * the job wrote (default DEFAULT_CANCEL_GRACE_MS, 1 h).
+   */
+  cancelGraceMs?: number;
 }
 
 export interface S3ObjectRef {
@@ -33,6 +38,8 @@ export interface ExportReport {
   outputUrl: string;
   objects: S3ObjectRef[];
   totalBytes: number;
+  /** After a cancel with a job still running: the follow-up workflow that waits for it and deletes its output. */
+  cancelFollowUpId?: string;
   localFiles?: string[];
   durationsMs: Record<string, number>;
 }

@@ -21,6 +21,8 @@ export const FailureType = {
   TooManyRejected: 'TooManyRejected',
   /** Run outcome: a remote job did not end within the max wait; the run cancelled it where it could and cleaned up. */
   JobTimedOut: 'JobTimedOut',
+  /** A cancel follow-up: a cancelled run's remote job was still running when `--cancel-grace` ran out. */
+  CancelGraceExpired: 'CancelGraceExpired',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -33,6 +33,11 @@ export interface ImportInput {
   maxRejected?: RejectLimit;
   /** Keep what the run staged for its jobs (uploaded parts, job copies, exported pieces); default: deleted at the end. */
   keepStaging?: boolean;
+  /**
+   * After a cancel, how long a follow-up workflow waits for a remote job still running to end before it deletes what
+   * the job wrote (default DEFAULT_CANCEL_GRACE_MS, 1 h).
+   */
+  cancelGraceMs?: number;
 }
 
 export interface ImportReport {
@@ -54,6 +59,8 @@ export interface ImportReport {
     processed: number;
     failed: number;
   };
+  /** After a cancel with a job still running: the follow-up workflow that waits for it and deletes its output. */
+  cancelFollowUpId?: string;
   /** Location of the JSON failure report (provider Failures + our rejected rows). */
   reportLocation?: string;
   durationsMs: Record<string, number>;

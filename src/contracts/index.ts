@@ -6,6 +6,7 @@ export * from './export';
 export * from './import';
 export * from './import-files';
 export * from './sync';
+export * from './cancel-followup';
 export * from './search-attributes';
 export * from './failures';
 export * from './queries';

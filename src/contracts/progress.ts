@@ -18,7 +18,8 @@ export type Phase =
 export interface PipelineProgress {
   pipeline: 'export' | 'import' | 'sync';
   phase: Phase;
-  /** Provider job currently in focus and its last known status (raw). */
+  /** Provider job currently in focus, its kind and its last known status (raw). */
+  jobKind?: 'export' | 'import';
   jobId?: string;
   jobStatus?: string;
   pieces?: { completed: number; total: number };

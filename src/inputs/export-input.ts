@@ -3,6 +3,7 @@ import type { ExportInput } from '../contracts';
 import { parseOrThrow } from './errors';
 import {
   absolutePath,
+  cancelGraceMs,
   applicationId,
   pollPolicy,
   endpointProvider,
@@ -22,6 +23,7 @@ export const exportInputSchema = z
     segmentVersion: segmentVersion.optional(),
     downloadDir: absolutePath('download directory').optional(),
     poll: pollPolicy.optional(),
+    cancelGraceMs: cancelGraceMs.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -90,6 +90,9 @@ const intervalMs = (what: string) =>
     .int({ error: `${what} must be a whole number of milliseconds` })
     .min(10, { error: `${what} must be at least 10 ms` });
 
+/** After a cancel, how long the follow-up waits for a job still running (`--cancel-grace`). */
+export const cancelGraceMs = intervalMs('cancelGraceMs');
+
 export const pollPolicy = z
   .object({
     initialIntervalMs: intervalMs('poll initialIntervalMs').optional(),

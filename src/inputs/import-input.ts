@@ -3,6 +3,7 @@ import type { ImportInput } from '../contracts';
 import { parseOrThrow } from './errors';
 import {
   absolutePath,
+  cancelGraceMs,
   applicationId,
   endpointFormat,
   maxConcurrentJobs,
@@ -50,6 +51,7 @@ export const importInputSchema = z
     maxJobBytes: maxJobBytes.optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     poll: pollPolicy.optional(),
+    cancelGraceMs: cancelGraceMs.optional(),
     maxRejected: maxRejected.optional(),
     keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })

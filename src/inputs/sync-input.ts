@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SyncInput } from '../contracts/sync';
 import { parseOrThrow } from './errors';
 import {
+  cancelGraceMs,
   applicationId,
   maxConcurrentJobs,
   maxRejected,
@@ -43,6 +44,7 @@ export const syncInputSchema = z
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     reportUrl: reportUrl.optional(),
     poll: pollPolicy.optional(),
+    cancelGraceMs: cancelGraceMs.optional(),
     maxRejected: maxRejected.optional(),
     keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
   })

@@ -48,6 +48,15 @@ describe('export options', () => {
     });
   });
 
+  it('passes --cancel-grace as cancelGraceMs, and names the option when it is not a duration', () => {
+    const base = { app: APP, s3: 's3://bucket/exports/', roleArn: ROLE };
+    expect(buildExportInput({ ...base, cancelGrace: '90m' }, noEnv).cancelGraceMs).toBe(5_400_000);
+    expect(buildExportInput(base, noEnv)).not.toHaveProperty('cancelGraceMs');
+    expect(badInput(() => buildExportInput({ ...base, cancelGrace: 'soon' }, noEnv))).toMatch(
+      /^--cancel-grace: "soon" is not a duration.*Fix: write e\.g\./,
+    );
+  });
+
   it('takes the S3 prefix and role from the stack environment', () => {
     const input = buildExportInput({ app: APP }, { AUDIENCEFLOW_S3_URL: 's3://stack/x/', AUDIENCEFLOW_ROLE_ARN: ROLE });
     expect(input.s3Url).toBe('s3://stack/x/');

@@ -1,5 +1,13 @@
 import { CancellationScope, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { progressQuery, SA_APPLICATION_ID, SA_JOB_ID, SA_PIPELINE, SA_PROVIDER, SA_STATUS } from '../../src/contracts';
+import {
+  jobStatusSignal,
+  progressQuery,
+  SA_APPLICATION_ID,
+  SA_JOB_ID,
+  SA_PIPELINE,
+  SA_PROVIDER,
+  SA_STATUS,
+} from '../../src/contracts';
 import type { Phase, PipelineProgress, PipelineStatus, ProviderName } from '../../src/contracts';
 
 /**
@@ -16,6 +24,15 @@ export class PipelineTracker {
   constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationIds: string[] }) {
     this.progress = { pipeline, phase: 'starting' };
     setHandler(progressQuery, () => this.progress, { description: 'Phase, job status and counts of this run' });
+    setHandler(
+      jobStatusSignal,
+      (u) => {
+        if (u.jobId !== this.progress.jobId || this.progress.outcome) return;
+        this.progress.jobStatus = u.rawStatus;
+        this.publish();
+      },
+      { description: "The wait activity's news of the job's status (for these details)" },
+    );
     upsertSearchAttributes([
       { key: SA_PIPELINE, value: pipeline },
       { key: SA_PROVIDER, value: meta.provider },
@@ -76,7 +93,9 @@ export class PipelineTracker {
   private publish(): void {
     const p = this.progress;
     const lines = [`**${p.pipeline}** — phase: **${p.phase}**`];
-    if (p.jobId) lines.push(`job: \`${p.jobId}\` (${p.jobStatus ?? '…'})`);
+    // The job in focus, once, with its kind: "export job `1a2b…` PROCESSING" (notes never repeat its id). While a wait
+    // activity polls it, the activity signals each new status (jobStatusSignal).
+    if (p.jobId) lines.push(`${p.jobKind ? `${p.jobKind} ` : ''}job \`${p.jobId}\` ${p.jobStatus ?? '…'}`);
     if (p.pieces) lines.push(`pieces: ${p.pieces.completed}/${p.pieces.total}`);
     if (p.processed !== undefined) lines.push(`processed: ${p.processed}, failed: ${p.failed ?? 0}`);
     if (p.bytes) lines.push(`bytes: ${p.bytes.done}/${p.bytes.total}`);
