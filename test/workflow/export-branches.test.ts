@@ -160,13 +160,15 @@ test('bad input fails the run before any job is created', async () => {
   expect(calls).toEqual([]);
 });
 
-test('a cancel during the wait: the wait stops, what the run wrote under its prefix is deleted, the run is Canceled', async () => {
+test('a cancel during the wait: the run deletes what it wrote and ends Canceled; a follow-up waits for the job it could not stop, then deletes its late output', async () => {
   const calls: string[] = [];
   let waiting!: () => void;
   const waitStarted = new Promise<void>((resolve) => (waiting = resolve));
+  let waits = 0;
   const acts = {
     ...happyActivities(calls),
     waitForJob: async () => {
+      if (++waits > 1) return snapshot('SUCCEEDED', 'COMPLETED');
       waiting();
       const ctx = Context.current();
       for (;;) {
@@ -174,10 +176,16 @@ test('a cancel during the wait: the wait stops, what the run wrote under its pre
         await Promise.race([ctx.cancelled, new Promise((r) => setTimeout(r, 200))]);
       }
     },
+    stopJobsAndSnapshot: () => ({
+      jobs: [snapshot('RUNNING', 'PROCESSING')],
+      stopped: [],
+      cancelFailures: [],
+      canCancel: false,
+    }),
   };
-  const err = await runWithActivities(env, bundle, acts, async (client, taskQueue) => {
+  const { err, followUp } = await runWithActivities(env, bundle, acts, async (client, taskQueue) => {
     const handle = await client.workflow.start('exportEndpoints', {
-      args: [{ ...INPUT, downloadDir: '/tmp/never-written' }],
+      args: [INPUT],
       taskQueue,
       workflowId: 'exp-cancel',
     });
@@ -187,9 +195,18 @@ test('a cancel during the wait: the wait stops, what the run wrote under its pre
       () => undefined,
       (e: unknown) => e,
     );
-    expect((await handle.describe()).status.name).toBe('CANCELLED');
-    return outcome;
+    const described = await handle.describe();
+    expect(described.status.name).toBe('CANCELLED');
+    expect((described.memo?.report as ExportReport).job?.rawStatus).toBe('PROCESSING');
+    const followUpResult = await client.workflow.getHandle('exp-cancel-cancel-followup').result();
+    return { err: outcome, followUp: followUpResult as { status: string } };
   });
   expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-  expect(calls).toEqual(['create', expect.stringMatching(/^delete exports\/exp-cancel\/.+\/ local=0$/)]);
+  expect(followUp.status).toBe('COMPLETED');
+  // The run's own cleanup, then the follow-up's once the job had ended.
+  expect(calls).toEqual([
+    'create',
+    expect.stringMatching(/^delete exports\/exp-cancel\/.+\/ local=0$/),
+    expect.stringMatching(/^delete exports\/exp-cancel\/.+\/ local=0$/),
+  ]);
 });
