@@ -27,12 +27,8 @@ export interface LoadSource {
 
 export interface LoadOptions {
   label: string;
-  /** Worker processes on the task queue, all started before the syncs. */
-  workers: number;
-  /** SIGKILL one worker once this share of the syncs' import jobs exist (0.25: a quarter of the syncs got that far). */
+  /** SIGKILL the last worker once this share of the syncs' import jobs exist (0.25: a quarter of the syncs got that far). */
   killAt?: number;
-  /** Extra environment of the worker processes. */
-  workerEnv?: Record<string, string>;
   /** Per-sync limits (e.g. maxJobBytes, maxParallelTransfers). */
   sync?: Parameters<typeof syncInput>[3];
   log?: (line: string) => void;
@@ -92,14 +88,26 @@ export function peakRssMb(pid: number): number {
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-export async function runLoad(env: PipelineEnv, sources: LoadSource[], opts: LoadOptions): Promise<LoadResult> {
+/** `count` worker processes (`audienceflow worker`) on the env's task queue, started at once; resolves when all poll. */
+export function startWorkers(
+  env: PipelineEnv,
+  count: number,
+  extraEnv?: Record<string, string>,
+): Promise<ChildWorker[]> {
+  return Promise.all(Array.from({ length: count }, () => spawnWorker(env, extraEnv)));
+}
+
+/** Runs the syncs on `workers` (started by startWorkers), which are all killed at the end. */
+export async function runLoad(
+  env: PipelineEnv,
+  sources: LoadSource[],
+  workers: ChildWorker[],
+  opts: LoadOptions,
+): Promise<LoadResult> {
   const log = opts.log ?? (() => undefined);
   const admin = emulatorAdmin(env);
-  const workers: ChildWorker[] = [];
   const peak = new Map<number, number>();
   try {
-    // One at a time: each bundles the workflow code at start, which is CPU-bound.
-    for (let w = 0; w < opts.workers; w++) workers.push(await spawnWorker(env, opts.workerEnv));
     const limits = workers.map((w) => /audienceflow worker limits: .*/.exec(w.output())?.[0] ?? '(no limits line)');
     const targets = await Promise.all(sources.map((_, i) => createApp(env.pinpoint, `load-target-${i}`)));
     const before = await admin.counts();
@@ -148,7 +156,7 @@ export async function runLoad(env: PipelineEnv, sources: LoadSource[], opts: Loa
       label: opts.label,
       syncs: sources.length,
       endpoints,
-      workers: opts.workers,
+      workers: workers.length,
       completed: results.filter((r) => !(r instanceof Error) && r.status === 'COMPLETED').length,
       failed: results.filter((r) => r instanceof Error).length,
       problems,

@@ -7,7 +7,8 @@
 import { startPipelineEnv } from './export-import-support';
 import type { PipelineEnv } from './export-import-support';
 import { stopProcesses } from './export-import-processes';
-import { runLoad, seedSources } from './load-run';
+import { runLoad, seedSources, startWorkers } from './load-run';
+import type { ChildWorker } from './export-import-processes';
 import type { LoadSource } from './load-run';
 import { say } from '../harness';
 
@@ -15,22 +16,25 @@ const SYNCS = 20;
 const ENDPOINTS = 300;
 let env: PipelineEnv;
 let sources: LoadSource[];
+let workers: ChildWorker[];
 
 beforeAll(async () => {
   env = await startPipelineEnv({ emulator: { pace: 'fast', exportPieceSize: 100 }, worker: false });
-  sources = await seedSources(env, new Array<number>(SYNCS).fill(ENDPOINTS), 4);
+  // The workers bundle the workflow code while the sources are seeded.
+  [sources, workers] = await Promise.all([
+    seedSources(env, new Array<number>(SYNCS).fill(ENDPOINTS), 4),
+    startWorkers(env, 2),
+  ]);
 });
 
-afterEach(stopProcesses);
-
 afterAll(async () => {
+  await stopProcesses();
   await env?.stop();
 });
 
 test('twenty syncs at once on two worker processes, one killed mid-way: all complete, exact counts, no duplicate job', async () => {
-  const r = await runLoad(env, sources, {
+  const r = await runLoad(env, sources, workers, {
     label: 'ci',
-    workers: 2,
     killAt: 0.25,
     sync: { maxJobBytes: 64 * 1024, maxParallelTransfers: 2 },
     log: say,
