@@ -45,8 +45,10 @@ export interface LoadResult {
   problems: string[];
   wallS: number;
   endpointsPerS: number;
-  /** Each worker process's peak RSS (VmHWM), MiB. */
+  /** Each worker process's peak RSS (VmHWM: since it started, the workflow bundling at start included), MiB. */
   peakRssMb: number[];
+  /** Each worker's highest RSS (VmRSS, sampled every 250 ms) while the syncs ran, MiB. */
+  runPeakRssMb: number[];
   heartbeatTimeouts: number;
   /** Activity attempts beyond the first, over all histories. */
   activityRetries: number;
@@ -82,10 +84,32 @@ export async function seedSources(
   return out;
 }
 
-/** Peak RSS (VmHWM) of a process, MiB. */
-export function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+/** A process's VmHWM (peak RSS) or VmRSS (now), MiB; 0 once it is gone. */
+export function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return 0;
+  }
+  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** Samples each process's RSS every 250 ms; the highest seen per pid. */
+function rssSampler(pids: number[]): { stop(): Map<number, number> } {
+  const high = new Map<number, number>(pids.map((p) => [p, 0]));
+  const sample = () => {
+    for (const p of pids) high.set(p, Math.max(high.get(p) ?? 0, rssMb(p, 'VmRSS')));
+  };
+  sample();
+  const timer = setInterval(sample, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return high;
+    },
+  };
 }
 
 /** `count` worker processes (`audienceflow worker`) on the env's task queue, started at once; resolves when all poll. */
@@ -107,11 +131,13 @@ export async function runLoad(
   const log = opts.log ?? (() => undefined);
   const admin = emulatorAdmin(env);
   const peak = new Map<number, number>();
+  let sampler: ReturnType<typeof rssSampler> | undefined;
   try {
     const limits = workers.map((w) => /audienceflow worker limits: .*/.exec(w.output())?.[0] ?? '(no limits line)');
     const targets = await Promise.all(sources.map((_, i) => createApp(env.pinpoint, `load-target-${i}`)));
     const before = await admin.counts();
     const importJobsBefore = before.importJobs;
+    sampler = rssSampler(workers.map((w) => w.pid));
     const started = Date.now();
     const handles = await Promise.all(
       sources.map((s, i) =>
@@ -142,13 +168,14 @@ export async function runLoad(
         await sleep(100);
       }
       runningAtKill = sources.length - finished;
-      peak.set(victim.pid, peakRssMb(victim.pid));
+      peak.set(victim.pid, rssMb(victim.pid));
       await victim.kill();
       log(`${opts.label}: killed worker ${victim.pid} with ${runningAtKill} sync(s) running`);
     }
     const results = await outcomes;
     const wallMs = Date.now() - started;
-    for (const w of workers) if (!peak.has(w.pid)) peak.set(w.pid, peakRssMb(w.pid));
+    const runPeak = sampler.stop();
+    for (const w of workers) if (!peak.has(w.pid)) peak.set(w.pid, rssMb(w.pid));
     const problems = await checkSyncs(env, sources, targets, before, results);
     const history = await historyStats(handles);
     const endpoints = sources.reduce((a, s) => a + s.endpoints, 0);
@@ -163,11 +190,13 @@ export async function runLoad(
       wallS: wallMs / 1000,
       endpointsPerS: Math.round(endpoints / (wallMs / 1000)),
       peakRssMb: workers.map((w) => peak.get(w.pid) ?? 0),
+      runPeakRssMb: workers.map((w) => runPeak.get(w.pid) ?? 0),
       ...history,
       runningAtKill,
       limits,
     };
   } finally {
+    sampler?.stop();
     for (const w of workers) await w.kill();
   }
 }
