@@ -18,6 +18,11 @@ Configuration comes from the environment (after \`audienceflow stack up\` nothin
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*   the Temporal server
   AUDIENCEFLOW_TASK_QUEUE (or --task-queue)                                 task queue (default: audienceflow)
   AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_PINPOINT, AWS credentials (default chain)
+  AUDIENCEFLOW_WORKER_MEMORY_MB                                             memory budget the limits are sized for
+                                                                            (default: half the machine's or cgroup's)
+
+At start the worker prints its limits: activity slots, transfers at once and processing threads for the
+whole process, from its CPUs and memory budget.
 
 Examples:
   audienceflow worker
