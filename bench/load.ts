@@ -81,6 +81,7 @@ function table(results: LoadResult[]): string {
       r.problems.length,
       r.wallS.toFixed(1),
       r.endpointsPerS.toLocaleString('en-US'),
+      r.startRssMb.join(' / '),
       r.runPeakRssMb.join(' / '),
       r.peakRssMb.join(' / '),
       r.heartbeatTimeouts,
@@ -90,8 +91,8 @@ function table(results: LoadResult[]): string {
     ].join(' | '),
   );
   return [
-    '| run | workers | syncs | endpoints | completed | failed | wrong counts or duplicate jobs | wall s | endpoints/s | peak RSS during the syncs, MiB per worker | VmHWM (since start, bundling included) MiB | heartbeat timeouts | activity retries | longest schedule-to-start s | syncs running at the kill |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|',
+    '| run | workers | syncs | endpoints | completed | failed | wrong counts or duplicate jobs | wall s | endpoints/s | RSS at start, MiB per worker | peak RSS during the syncs, MiB | VmHWM (since start, bundling included) MiB | heartbeat timeouts | activity retries | longest schedule-to-start s | syncs running at the kill |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }

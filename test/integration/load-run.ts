@@ -47,6 +47,8 @@ export interface LoadResult {
   endpointsPerS: number;
   /** Each worker process's peak RSS (VmHWM: since it started, the workflow bundling at start included), MiB. */
   peakRssMb: number[];
+  /** Each worker's RSS when the syncs started (after its start: sources loaded, workflow code bundled), MiB. */
+  startRssMb: number[];
   /** Each worker's highest RSS (VmRSS, sampled every 250 ms) while the syncs ran, MiB. */
   runPeakRssMb: number[];
   heartbeatTimeouts: number;
@@ -137,6 +139,7 @@ export async function runLoad(
     const targets = await Promise.all(sources.map((_, i) => createApp(env.pinpoint, `load-target-${i}`)));
     const before = await admin.counts();
     const importJobsBefore = before.importJobs;
+    const startRss = workers.map((w) => rssMb(w.pid, 'VmRSS'));
     sampler = rssSampler(workers.map((w) => w.pid));
     const started = Date.now();
     const handles = await Promise.all(
@@ -190,6 +193,7 @@ export async function runLoad(
       wallS: wallMs / 1000,
       endpointsPerS: Math.round(endpoints / (wallMs / 1000)),
       peakRssMb: workers.map((w) => peak.get(w.pid) ?? 0),
+      startRssMb: startRss,
       runPeakRssMb: workers.map((w) => runPeak.get(w.pid) ?? 0),
       ...history,
       runningAtKill,
