@@ -4,16 +4,17 @@
  * transfers and threads are process-wide budgets that every activity of the process borrows from
  * (activities/support/process-budget.ts), not a count per piece multiplied by --max-parallel-transfers.
  *
- * The memory figures are measured (bench/RESULTS.md, sync transfer, 2 vCPUs): a worker process holds about 160 MB
- * before any work; a processing thread adds 50–90 MB (its own V8 heap); a piece in transfer adds about 100 MB on the
- * activity's thread (eight 100,000-endpoint pieces in a row: 385 MB peak from 142 MB at start, with two threads).
+ * The memory figures are measured (bench/RESULTS.md, 2 vCPUs): an `audienceflow worker` holds 340–350 MB once it
+ * polls (the sources loaded, the workflow code bundled; load benchmark); a processing thread adds 50–90 MB (its own
+ * V8 heap); a piece in transfer adds about 100 MB on the activity's thread (sync transfer: eight 100,000-endpoint
+ * pieces in a row, 385 MB peak from 142 MB at start, with two threads).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 
 const MIB = 1024 * 1024;
-/** RSS of a worker process that has loaded the Temporal runtime and the sources, before any work. */
-export const WORKER_BASE_MB = 160;
+/** RSS of a worker process that polls (Temporal runtime and sources loaded, workflow code bundled), before any work. */
+export const WORKER_BASE_MB = 350;
 /** Peak memory one processing thread adds (its own V8 heap; measured 50–90 MB). */
 export const THREAD_MB = 90;
 /** Peak memory one piece or file in transfer adds on the activity's thread (buffers, parts, heap growth). */

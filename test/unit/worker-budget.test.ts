@@ -33,19 +33,19 @@ describe('worker limits', () => {
   });
 
   test('memory bounds threads and transfers when it is short: 8 CPUs in 1000 MiB', () => {
-    // 840 MiB above the process's own 160: half for threads (4 × 90), the rest for transfers (480 / 100 → 4).
+    // 650 MiB above the process's own 350: half for threads (3 × 90), the rest for transfers (380 / 100 → 3).
     const l = workerLimits({ cpus: 8, totalMemory: 64 * GIB, memoryOverrideMb: 1000 });
     expect(l).toMatchObject({
       memoryMb: 1000,
       memorySource: 'AUDIENCEFLOW_WORKER_MEMORY_MB',
-      threads: 4,
-      transfers: 4,
+      threads: 3,
+      transfers: 3,
     });
-    expect(l.activitySlots).toBe(4 + LIGHT_ACTIVITY_SLOTS);
+    expect(l.activitySlots).toBe(3 + LIGHT_ACTIVITY_SLOTS);
   });
 
   test('the least memory: no processing thread, one transfer', () => {
-    expect(workerLimits({ cpus: 4, totalMemory: 64 * GIB, memoryOverrideMb: 260 })).toMatchObject({
+    expect(workerLimits({ cpus: 4, totalMemory: 64 * GIB, memoryOverrideMb: 450 })).toMatchObject({
       threads: 0,
       transfers: 1,
     });
@@ -81,9 +81,9 @@ describe('worker limits', () => {
   test('AUDIENCEFLOW_WORKER_MEMORY_MB: a whole number of MiB, at least one transfer above the base; named when wrong', () => {
     expect(memoryOverrideMb({})).toBeUndefined();
     expect(memoryOverrideMb({ AUDIENCEFLOW_WORKER_MEMORY_MB: '1536' })).toBe(1536);
-    for (const bad of ['1.5GB', '100', '-1']) {
+    for (const bad of ['1.5GB', '400', '-1']) {
       expect(() => memoryOverrideMb({ AUDIENCEFLOW_WORKER_MEMORY_MB: bad })).toThrow(
-        `AUDIENCEFLOW_WORKER_MEMORY_MB="${bad}" is not a whole number of MiB of at least 260`,
+        `AUDIENCEFLOW_WORKER_MEMORY_MB="${bad}" is not a whole number of MiB of at least 450`,
       );
     }
   });
