@@ -11,9 +11,12 @@ import { runLoad, seedSources, startWorkers } from './load-run';
 import type { ChildWorker } from './export-import-processes';
 import type { LoadSource } from './load-run';
 import { say } from '../harness';
+import { TRANSFER_MB, WORKER_BASE_MB } from '../../src/worker-limits';
 
 const SYNCS = 20;
 const ENDPOINTS = 300;
+/** The smallest AUDIENCEFLOW_WORKER_MEMORY_MB: the worker's own memory and one transfer (src/worker-limits.ts). */
+const SMALLEST_BUDGET_MB = WORKER_BASE_MB + TRANSFER_MB;
 let env: PipelineEnv;
 let sources: LoadSource[];
 let workers: ChildWorker[];
@@ -23,7 +26,7 @@ beforeAll(async () => {
   // The workers bundle the workflow code while the sources are seeded.
   [sources, workers] = await Promise.all([
     seedSources(env, new Array<number>(SYNCS).fill(ENDPOINTS), 4),
-    startWorkers(env, 2),
+    startWorkers(env, 2, { AUDIENCEFLOW_WORKER_MEMORY_MB: String(SMALLEST_BUDGET_MB) }),
   ]);
 });
 
@@ -45,5 +48,10 @@ test('twenty syncs at once on two worker processes, one killed mid-way: all comp
   // The kill hit running syncs, and the killed worker's activities were retried on the other one.
   expect(r.runningAtKill).toBeGreaterThan(0);
   expect(r.activityRetries).toBeGreaterThan(0);
-  for (const line of r.limits) expect(line).toMatch(/activity slots, \d+ transfers at once, \d+ processing threads/);
+  for (const line of r.limits) {
+    expect(line).toContain(
+      `memory budget ${SMALLEST_BUDGET_MB} MiB (AUDIENCEFLOW_WORKER_MEMORY_MB); 101 activity slots`,
+    );
+    expect(line).toContain('1 transfers at once, 0 processing threads');
+  }
 });
