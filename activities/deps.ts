@@ -1,5 +1,6 @@
 import type { PinpointClient } from '@aws-sdk/client-pinpoint';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ProcessBudget } from './support/process-budget';
 
 /** What the activities need from outside; the worker builds it, tests inject their own clients. */
 export interface ActivityDeps {
@@ -17,4 +18,6 @@ export interface ActivityDeps {
    * threadMinBytes) at once; 1: one thread, which also gunzips. Unset: DEFAULT_TRANSFER_THREADS (two, or one on a one-CPU machine).
    */
   transferThreads?: number;
+  /** The process's budget of threads and transfers at once; unset: processBudget() (sized from this machine). */
+  budget?: ProcessBudget;
 }

@@ -149,7 +149,14 @@ export function createStorageActivities(deps: ActivityDeps) {
      */
     async uploadLocalFiles(input: UploadInput): Promise<UploadEndpointsResult> {
       try {
-        return await uploadEndpointFiles(s3, input, Context.current(), deps.threadMinBytes, deps.transferThreads);
+        return await uploadEndpointFiles(
+          s3,
+          input,
+          Context.current(),
+          deps.threadMinBytes,
+          deps.transferThreads,
+          deps.budget,
+        );
       } catch (err) {
         if (Context.current().cancellationSignal.aborted) rethrowCancellation(err);
         throw await classifyS3WriteError(s3, err, `uploading to s3://${input.bucket}/${input.prefix}`, input.bucket);

@@ -21,10 +21,11 @@ import type { ChunkOutput } from './support/line-processor';
 import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './support/line-runner';
 import type { LineRunner } from './support/line-runner';
 import { PartWriter, S3ObjectWriter } from './transfer-parts';
+import { processBudget } from './support/process-budget';
 import { PINPOINT_MAX_IMPORT_JOB_TEXT } from '../src/contracts/limits';
 
 /** The S3 client, and from what (compressed) size a piece is processed in a worker thread (default 4 MiB). */
-export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes' | 'transferThreads'>;
+export type TransferPieceDeps = Pick<ActivityDeps, 's3' | 'threadMinBytes' | 'transferThreads' | 'budget'>;
 
 const HEARTBEAT_EVERY_MS = 1_000;
 /**
@@ -64,6 +65,7 @@ export function createTransferPiece({
   s3,
   threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
   transferThreads = DEFAULT_TRANSFER_THREADS,
+  budget,
 }: TransferPieceDeps) {
   return async function transferPiece(input: TransferPieceInput): Promise<TransferPieceResult> {
     const ctx = Context.current();
@@ -115,9 +117,12 @@ export function createTransferPiece({
       body?.destroy(new Error('transfer cancelled'));
       void abortWriters();
     };
+    // One of the process's transfer slots for the whole transfer; heartbeats while it waits for one.
+    const { transfers, threads } = budget ?? processBudget();
+    beat(true);
+    await transfers.takeOne(signal, () => beat(true));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      beat(true);
       const got = await s3.send(new GetObjectCommand({ Bucket: input.source.bucket, Key: sourceKey }), {
         abortSignal: signal,
       });
@@ -134,6 +139,7 @@ export function createTransferPiece({
         bytesTotal,
         threadMinBytes,
         transferThreads,
+        threads,
       );
       body.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;
@@ -167,7 +173,11 @@ export function createTransferPiece({
       throw err;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      await runner?.close();
+      try {
+        await runner?.close();
+      } finally {
+        transfers.give(1);
+      }
     }
   };
 }

@@ -62,8 +62,8 @@ export function stagedCopyName(index: number, key: string): string {
   return `${pad(index, 5)}-${name.slice(-100).join('')}`;
 }
 
-export function createTransferActivities({ s3, threadMinBytes, transferThreads }: TransferDeps) {
-  const transferPiece = createTransferPiece({ s3, threadMinBytes, transferThreads });
+export function createTransferActivities({ s3, threadMinBytes, transferThreads, budget }: TransferDeps) {
+  const transferPiece = createTransferPiece({ s3, threadMinBytes, transferThreads, budget });
   /**
    * First step of a sync: the whole input (ids, URLs, limits, the transform) is checked before any
    * remote job exists, whoever started the run. Returns it normalised; bad input fails at once.

@@ -9,9 +9,11 @@ import type { NativeConnection as NativeConnectionType, WorkerOptions } from '@t
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
 import { HEARTBEAT_THROTTLE_MS } from '../activities/support/heartbeat';
+import { processBudget } from '../activities/support/process-budget';
 import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes, transferThreads } from './config';
 import { createPinpointClient } from './providers/pinpoint/client';
 import { createS3Client } from './providers/s3-client';
+import { describeLimits } from './worker-limits';
 
 export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows', 'index.ts');
 
@@ -41,6 +43,7 @@ export function activityDepsFromEnv(): ActivityDeps {
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const deps = opts.deps ?? activityDepsFromEnv();
+  const { limits } = deps.budget ?? processBudget();
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
@@ -52,6 +55,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     // A cancel reaches a heartbeating activity within about a second (see HEARTBEAT_THROTTLE_MS).
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
     defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
+    // Transfers beyond the process's budget wait inside their activity (heartbeating); the other slots are for the
+    // light activities (job polls, creates, listings), so a batch of transfers does not hold up every other sync.
+    maxConcurrentActivityTaskExecutions: limits.activitySlots,
     ...opts.worker,
   });
 }
@@ -59,6 +65,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
 /** Runs a worker until SIGINT/SIGTERM (the Worker shuts down gracefully on those signals). */
 export async function runWorker(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
   const settings = temporalSettings();
+  log(describeLimits(processBudget().limits));
   const connection = await NativeConnection.connect(settings.connection);
   try {
     const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue });

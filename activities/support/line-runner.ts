@@ -13,6 +13,8 @@ import type { LineFeederConfig } from './line-feeder';
 import type { ChunkOutput } from './line-processor';
 import { acquireLineThread, releaseLineThread } from './line-thread-pool';
 import { parallelRunner } from './parallel-runner';
+import { processBudget } from './process-budget';
+import type { Budget } from './process-budget';
 
 export interface LineRunner {
   /** Takes ownership of `chunk` (its ArrayBuffer may be transferred to the thread). */
@@ -29,25 +31,47 @@ export interface LineRunner {
 export const DEFAULT_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
- * Threads for one large input (an exported piece, a local endpoint file): two (gunzip and upload stay on the
- * activity's thread), one on a one-CPU machine.
+ * Threads one large input (an exported piece, a local endpoint file) asks for: two (gunzip and upload stay on the
+ * activity's thread), one on a one-CPU machine. It gets only what the process's thread budget has free.
  */
 export const DEFAULT_TRANSFER_THREADS = Math.min(2, os.availableParallelism());
 
 /**
- * The runner for an input of `inputBytes` (as stored): inline below `threadMinBytes`; else in one worker thread,
- * or — `threads` > 1 — in that many threads at once, the gunzip and a CSV file's header on this thread
- * (parallel-runner.ts).
+ * The runner for an input of `inputBytes` (as stored): inline below `threadMinBytes`; else in worker threads borrowed
+ * from `budget` (the process's threads): as many of `threads` as are free — none: inline; one: one thread; more: that
+ * many at once, the gunzip and a CSV file's header on this thread (parallel-runner.ts). Closing the runner gives
+ * them back, whether the input was processed to the end or not.
  */
 export function openLineRunner(
   config: LineFeederConfig,
   inputBytes: number,
   threadMinBytes: number,
   threads = 1,
+  budget: Budget = processBudget().threads,
 ): LineRunner {
   if (inputBytes < threadMinBytes) return inlineRunner(config);
-  if (threads > 1) return parallelRunner(config, threads);
-  return threadRunner(config);
+  const lent = budget.takeUpTo(threads);
+  if (lent === 0) return inlineRunner(config);
+  let runner: LineRunner;
+  try {
+    runner = lent > 1 ? parallelRunner(config, lent) : threadRunner(config);
+  } catch (err) {
+    budget.give(lent);
+    throw err;
+  }
+  let returned = false;
+  return {
+    push: (chunk) => runner.push(chunk),
+    end: () => runner.end(),
+    close: async () => {
+      try {
+        await runner.close();
+      } finally {
+        if (!returned) budget.give(lent);
+        returned = true;
+      }
+    },
+  };
 }
 
 function inlineRunner(config: LineFeederConfig): LineRunner {

@@ -12,6 +12,8 @@ import type { ChunkOutput } from './line-processor';
 import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './line-runner';
 import type { LineRunner } from './line-runner';
 import { RepeatedIds } from './repeated-ids';
+import { processBudget } from './process-budget';
+import type { ProcessBudget } from './process-budget';
 
 export interface UploadEndpointsInput {
   paths: string[];
@@ -90,6 +92,33 @@ export async function uploadEndpointFiles(
   ctx: Context,
   threadMinBytes = DEFAULT_THREAD_MIN_BYTES,
   threads = DEFAULT_TRANSFER_THREADS,
+  budget: ProcessBudget = processBudget(),
+): Promise<UploadEndpointsResult> {
+  // One of the process's transfer slots for all the files; heartbeats while it waits for one.
+  const hb = new Heartbeater<TransferHeartbeat>(ctx);
+  const waiting = (): TransferHeartbeat => ({
+    bytesDone: 0,
+    bytesTotal: 0,
+    filesDone: 0,
+    filesTotal: input.paths.length,
+    records: 0,
+  });
+  await budget.transfers.takeOne(ctx.cancellationSignal, () => hb.beat(waiting, true));
+  try {
+    return await uploadWithSlot(s3, input, ctx, hb, threadMinBytes, threads, budget);
+  } finally {
+    budget.transfers.give(1);
+  }
+}
+
+async function uploadWithSlot(
+  s3: S3Client,
+  input: UploadEndpointsInput,
+  ctx: Context,
+  hb: Heartbeater<TransferHeartbeat>,
+  threadMinBytes: number,
+  threads: number,
+  budget: ProcessBudget,
 ): Promise<UploadEndpointsResult> {
   const rejectedRowsKey = `${input.prefix}rejected-rows.ndjson`;
   const parts = new PartWriter(s3, input.bucket, (j) => `${partPrefix(input.prefix, j + 1)}endpoints.ndjson`, {
@@ -118,7 +147,6 @@ export async function uploadEndpointFiles(
     filesTotal: input.paths.length,
     records: uploaded + rejected,
   });
-  const hb = new Heartbeater<TransferHeartbeat>(ctx);
   const timer = setInterval(() => hb.beat(details), 1_000);
   let runner: LineRunner | undefined;
   const abortAll = async () => {
@@ -166,6 +194,7 @@ export async function uploadEndpointFiles(
           sizes[i] ?? 0,
           threadMinBytes,
           threads,
+          budget.threads,
         );
         try {
           await pumpLines(raw as AsyncIterable<Buffer>, runner, consume, () => hb.beat(details));

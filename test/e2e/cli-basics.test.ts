@@ -184,4 +184,15 @@ describe('audienceflow CLI: help, bad input, unreachable Temporal', () => {
     expect(r.stderr).toContain('audienceflow stack up');
     expect(r.stderr).toContain('TEMPORAL_ADDRESS');
   });
+
+  it('refuses a worker memory budget that is not one before it connects (exit 2), naming the variable', async () => {
+    const port = await freePort(20_000); // nothing listens: the check comes first
+    const r = await runCli(['--address', `127.0.0.1:${port}`, 'worker'], {
+      ...env,
+      AUDIENCEFLOW_WORKER_MEMORY_MB: '1.5GB',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('AUDIENCEFLOW_WORKER_MEMORY_MB="1.5GB" is not a whole number of MiB of at least 450');
+    expect(r.stderr).not.toContain('cannot reach Temporal');
+  });
 });

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
+import { budgetFor, processBudget } from '../../activities/support/process-budget';
 import type { ImportInput, ImportReport } from '../../src/contracts';
 import { generateEndpoint } from '../../src/demo/generate-endpoints';
 import { endpointsToCsv } from '../../src/formats';
@@ -28,7 +29,9 @@ const FAST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 300_0
 beforeAll(async () => {
   env = await startPipelineEnv({ emulator: { pace: 'fast' }, worker: false });
   // Exactly two threads whatever the machine's CPUs, for a file from 1 MiB as stored (the gzipped one is ~1.6 MB).
-  await env.startWorker({ ...activityDepsFromEnv(), transferThreads: 2, threadMinBytes: THREAD_MIN_BYTES });
+  // The process's thread budget holds two as well (on a one-CPU machine it would hold one).
+  const budget = budgetFor({ ...processBudget().limits, threads: 2 });
+  await env.startWorker({ ...activityDepsFromEnv(), transferThreads: 2, threadMinBytes: THREAD_MIN_BYTES, budget });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'af-import-threads-'));
 }, 120_000);
 afterAll(async () => {

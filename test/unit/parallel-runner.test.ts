@@ -14,6 +14,7 @@ import type { LineFeederConfig } from '../../activities/support/line-feeder';
 import { LineProcessor } from '../../activities/support/line-processor';
 import type { ChunkOutput, OutputBlock } from '../../activities/support/line-processor';
 import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
+import { Budget } from '../../activities/support/process-budget';
 import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
 import { PartCutter } from '../../activities/support/part-cutter';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
@@ -50,7 +51,14 @@ function awkwardInput(): Buffer {
 
 /** Runs `input` through a runner, in pieces of `size`, and assembles parts the way PartWriter does. */
 async function collect(input: Buffer, config: LineFeederConfig, threads: number, size: number): Promise<Collected> {
-  const runner = openLineRunner(config, threads === 0 ? 0 : input.length, threads === 0 ? Infinity : 0, threads);
+  // A budget of exactly the threads asked for (the process's own depends on the machine's CPUs).
+  const runner = openLineRunner(
+    config,
+    threads === 0 ? 0 : input.length,
+    threads === 0 ? Infinity : 0,
+    threads,
+    new Budget(threads),
+  );
   const parts = partCollector();
   const consume = (o: ChunkOutput) => {
     parts.take(o);

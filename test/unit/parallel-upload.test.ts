@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { LineFeederConfig } from '../../activities/support/line-feeder';
 import type { ChunkOutput } from '../../activities/support/line-processor';
 import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
+import { Budget } from '../../activities/support/process-budget';
 import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
 import type { EndpointFileFormat } from '../../src/contracts';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
@@ -61,7 +62,14 @@ function config(format: EndpointFileFormat, over: Partial<LineFeederConfig> = {}
 
 /** Runs `input` through a runner (0 threads: inline), in pieces of `size`, and assembles parts the way PartWriter does. */
 async function collect(input: Buffer, cfg: LineFeederConfig, threads: number, size: number): Promise<Collected> {
-  const runner = openLineRunner(cfg, threads === 0 ? 0 : input.length, threads === 0 ? Infinity : 0, threads);
+  // A budget of exactly the threads asked for (the process's own depends on the machine's CPUs).
+  const runner = openLineRunner(
+    cfg,
+    threads === 0 ? 0 : input.length,
+    threads === 0 ? Infinity : 0,
+    threads,
+    new Budget(threads),
+  );
   const parts = partCollector();
   let stopped = false;
   const consume = (o: ChunkOutput) => {
