@@ -40,8 +40,8 @@ export interface PlanS3ImportSourceResult {
  * payload far below Temporal's 2 MB payload limit (and its 512 KB warning) whatever the key lengths. A larger source
  * is refused with a message saying how to import it (subfolders in separate runs, or fewer, larger files).
  */
-export const MAX_SPLIT_FILES = 10_000;
-export const MAX_SPLIT_KEY_BYTES = 256 * 1024;
+const MAX_SPLIT_FILES = 10_000;
+const MAX_SPLIT_KEY_BYTES = 256 * 1024;
 
 /** An untrusted key as it may appear in a message: no control characters, not endless. */
 export function shownKey(key: string): string {

@@ -8,22 +8,9 @@ import { createTransferActivities } from './transfer';
 import { createAepActivities } from './aep';
 
 export type { ActivityDeps } from './deps';
-export type { CreatedJob, WaitForJobInput } from './jobs';
 export type { StoppedJobs } from './support/stop-jobs';
-export type { PlanS3ImportSourceInput, PlanS3ImportSourceResult } from './import-source';
-export type {
-  CleanupInput,
-  CleanupResult,
-  DownloadInput,
-  DownloadResult,
-  ListObjectsInput,
-  ListObjectsResult,
-  UploadInput,
-} from './storage';
-export type { UploadEndpointsResult, StagedPart, RejectedRow } from './support/upload-endpoints';
-export type { FailureReportInput, FailureReportResult } from './reports';
-export type { StageImportJobsInput, WriteSyncReportInput } from './transfer';
-
+export type { DownloadInput, DownloadResult, UploadInput } from './storage';
+export type { UploadEndpointsResult } from './support/upload-endpoints';
 /**
  * Every activity of the worker, built from injected clients (no globals). Grouped by what they touch; a new group
  * (e.g. the sync pipeline's transfer activities) is one more spread here.

@@ -49,7 +49,7 @@ export interface WriteSyncReportInput {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-export function jobPrefix(prefix: string, jobIndex: number): string {
+function jobPrefix(prefix: string, jobIndex: number): string {
   return `${prefix}jobs/job-${pad(jobIndex, 4)}/`;
 }
 
@@ -207,5 +207,3 @@ export function createTransferActivities({ s3, threadMinBytes, transferThreads, 
 
   return { checkSyncInput, transferPiece, stageImportJobs, writeSyncReport };
 }
-
-export type TransferActivities = ReturnType<typeof createTransferActivities>;

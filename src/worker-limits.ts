@@ -16,7 +16,7 @@ const MIB = 1024 * 1024;
 /** RSS of a worker process that polls (Temporal runtime and sources loaded, workflow code bundled), before any work. */
 export const WORKER_BASE_MB = 350;
 /** Peak memory one processing thread adds (its own V8 heap; measured 50–90 MB). */
-export const THREAD_MB = 90;
+const THREAD_MB = 90;
 /** Peak memory one piece or file in transfer adds on the activity's thread (buffers, parts, heap growth). */
 export const TRANSFER_MB = 100;
 /** Of the machine's (or the cgroup's) memory, the share a worker budgets for by default: it shares the host. */

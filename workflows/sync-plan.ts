@@ -2,7 +2,7 @@
 import type { SyncCounts, SyncInput, TransferPieceResult } from '../src/contracts';
 import { PINPOINT_MAX_IMPORT_JOB_BYTES } from '../src/contracts/limits';
 
-export const SYNC_DEFAULTS = {
+const SYNC_DEFAULTS = {
   maxParallelTransfers: 4,
   transferBatchSize: 500,
   /** Pinpoint's per-job import limit. */

@@ -37,7 +37,7 @@ import { slidingWindow } from './sync-window';
 const MAX_JOB_IDS_IN_SEARCH = 20;
 
 /** What one batch of transfers needs: a child workflow runs it when the export has many pieces. */
-export interface TransferBatchInput {
+interface TransferBatchInput {
   bucket: string;
   /** The sync run's prefix (ends with '/'). */
   prefix: string;

@@ -25,7 +25,7 @@ function timeKey(v: unknown): number | undefined {
   return typeof v === 'string' ? Date.parse(v) : undefined;
 }
 
-export function specFingerprint(spec: AepExportJobSpec): string {
+function specFingerprint(spec: AepExportJobSpec): string {
   return JSON.stringify([
     spec.datasetId,
     segmentsKey(spec.segments ?? []),
@@ -36,7 +36,7 @@ export function specFingerprint(spec: AepExportJobSpec): string {
   ]);
 }
 
-export function jobFingerprint(job: AepExportJob): string {
+function jobFingerprint(job: AepExportJob): string {
   const filter = (job.filter ?? {}) as Record<string, unknown>;
   const window = (filter.segmentQualificationTime ?? {}) as Record<string, unknown>;
   return JSON.stringify([

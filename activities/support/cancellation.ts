@@ -7,7 +7,7 @@ export function throwIfCancelled(ctx: Context = Context.current()): void {
 }
 
 /** The error to throw once cancelled: the worker reports it as the activity's cancellation. */
-export function cancellationOf(ctx: Context = Context.current()): Error {
+function cancellationOf(ctx: Context = Context.current()): Error {
   const reason: unknown = ctx.cancellationSignal.reason;
   return reason instanceof Error ? reason : new CancelledFailure('activity cancelled');
 }

@@ -17,11 +17,6 @@ export interface DownloadTarget {
   target: string;
 }
 
-export interface DownloadProgress {
-  /** Bytes of the file being written so far (read by the heartbeat). */
-  current(): number;
-}
-
 /**
  * Streams one object to `target`: skipped when a file of the listed size is already there (a restarted activity
  * resumes), otherwise written to `<target>.af-partial` and renamed once complete and of the listed size — a reader

@@ -32,7 +32,7 @@ export function fileErrorReason(err: EndpointFileError): string {
   return `the file cannot be read: ${err.message}`;
 }
 
-export type LineOutcome =
+type LineOutcome =
   /** Write `json` (the serialized `record`), unless the codec's check rejects it once its encoded size is known. */
   | { kind: 'keep'; json: string; record?: object; id?: unknown }
   | { kind: 'filtered' }

@@ -21,7 +21,7 @@ const SEEN = 1;
 const REPEATED = 2;
 const INITIAL_SLOTS = 1024;
 /** How many repeating rows a result names. */
-export const MAX_REPEAT_EXAMPLES = 5;
+const MAX_REPEAT_EXAMPLES = 5;
 
 export class RepeatedIds {
   /** Ids that appear in two rows or more. */

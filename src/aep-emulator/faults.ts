@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const OPERATIONS = [
+const OPERATIONS = [
   'ims.token',
   'catalog.createDataSet',
   'jobs.create',

@@ -1,9 +1,10 @@
 /** Small HTTP helpers: bodies, JSON answers, and byte answers that honour `Range`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AepError, aepErrorBody, ImsError } from './errors';
+import type { ImsError } from './errors';
+import { AepError, aepErrorBody } from './errors';
 
 /** Request bodies the emulator accepts (job requests and seeds are small). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -54,7 +55,7 @@ export function sendImsError(res: ServerResponse, err: ImsError): void {
 }
 
 /** Parses `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size; undefined = whole file; 'unsatisfiable' = 416. */
-export function parseRange(
+function parseRange(
   header: string | undefined,
   size: number,
 ): { start: number; end: number } | undefined | 'unsatisfiable' {
@@ -109,8 +110,4 @@ export function sendBytes(
   });
   endBody(res, headOnly ? undefined : part, cutAfter);
   return headOnly ? 0 : Math.min(part.length, cutAfter ?? Infinity);
-}
-
-export function isImsError(err: unknown): err is ImsError {
-  return err instanceof ImsError;
 }

@@ -7,7 +7,7 @@ import { AepEmulatorCore } from './core';
 import type { AepEmulatorOptions, RunningAepEmulator } from './options';
 import { createAepServer } from './server';
 
-export type { AepEmulatorOptions, AepPace, DeleteAnswer, RunningAepEmulator } from './options';
+export type { AepEmulatorOptions, RunningAepEmulator } from './options';
 
 export async function startAepEmulator(options: AepEmulatorOptions = {}): Promise<RunningAepEmulator> {
   const core = new AepEmulatorCore(options);

@@ -5,8 +5,8 @@
 import { badRequest } from './errors';
 import type { ExportJob, JobStatus } from './state';
 
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 1000;
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
 
 export function cursorOf(job: ExportJob): string {
   return `${job.creationTime}_${job.id}`;

@@ -8,14 +8,13 @@ import { z } from 'zod';
 const rfc3339 = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 date-time');
 
 export const MEMBERSHIP_STATUSES = ['realized', 'existing', 'exited'] as const;
-export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
 const membershipSchema = z.object({
   status: z.enum(MEMBERSHIP_STATUSES),
   lastQualificationTime: rfc3339,
 });
 
-export const profileSchema = z
+const profileSchema = z
   .object({
     _id: z.string().min(1),
     segmentMembership: z.record(z.string(), z.record(z.string(), membershipSchema)).optional(),
@@ -25,26 +24,26 @@ export const profileSchema = z
 
 export type SeedProfile = z.infer<typeof profileSchema>;
 
-export const segmentSchema = z.object({
+const segmentSchema = z.object({
   id: z.string().min(1),
   name: z.string().default(''),
   namespace: z.string().default('ups'),
 });
 
-export const mergePolicySchema = z.object({
+const mergePolicySchema = z.object({
   id: z.string().min(1),
   name: z.string().default(''),
   /** The latest version; versions 1..version exist. */
   version: z.number().int().min(1).default(1),
 });
 
-export const seedDatasetSchema = z.object({
+const seedDatasetSchema = z.object({
   id: z.string().min(1),
   name: z.string().default(''),
   schemaId: z.string().default('https://ns.adobe.com/xdm/context/profile__union'),
 });
 
-export const seedSchema = z
+const seedSchema = z
   .object({
     profiles: z.array(profileSchema).default([]),
     segments: z.array(segmentSchema).default([]),

@@ -25,16 +25,12 @@ function inWindow(time: string, window: Filter['segmentQualificationTime']): boo
 }
 
 /** True when the profile is in the segment with a wanted status inside the qualification window. */
-export function isMember(
-  profile: SeedProfile,
-  seg: SegmentFilter,
-  window: Filter['segmentQualificationTime'],
-): boolean {
+function isMember(profile: SeedProfile, seg: SegmentFilter, window: Filter['segmentQualificationTime']): boolean {
   const m = membership(profile, seg);
   return m !== undefined && seg.status.includes(m.status) && inWindow(m.lastQualificationTime, window);
 }
 
-export function ingestTime(profile: SeedProfile, seededAt: number | undefined): number {
+function ingestTime(profile: SeedProfile, seededAt: number | undefined): number {
   const modified = profile._repo?.modifyDate;
   return modified ? Date.parse(modified) : (seededAt ?? 0);
 }

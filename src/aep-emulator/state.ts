@@ -31,7 +31,7 @@ export interface JobBatch {
   segment?: SegmentFilter;
 }
 
-export interface FeedbackMetrics {
+interface FeedbackMetrics {
   startTimeInMs?: number;
   endTimeInMs?: number;
   totalTimeInMs?: number;
@@ -51,7 +51,7 @@ export interface ExportJob {
   imsOrgId: string;
 }
 
-export interface DataSetFileEntry {
+interface DataSetFileEntry {
   name: string;
   length: number;
   records: number;

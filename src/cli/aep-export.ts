@@ -16,7 +16,7 @@ import { markdown, code, pollRows, searchAttributes } from './start-metadata';
 import { compactUtc, idSegment } from './workflow-ids';
 
 /** The workflow an AEP export runs. */
-export const AEP_EXPORT_WORKFLOW = 'exportProfiles';
+const AEP_EXPORT_WORKFLOW = 'exportProfiles';
 const DEFAULT_DATASET_NAME = 'audienceflow profile export';
 
 export interface AepExportRawOptions extends PollRawOptions {

@@ -12,7 +12,7 @@ import { parseDurationMs } from './parse';
 const CRON_DESCRIPTORS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/i;
 const CRON_FIELD = /^[0-9A-Za-z*?/,#LW-]+$/;
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
-export const CRON_FIX =
+const CRON_FIX =
   'write 5 fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6), e.g. "0 2 * * *", or @daily';
 
 function syntaxOk(t: string, allowSeconds: boolean): boolean {

@@ -174,6 +174,7 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
  * Runs the CLI. Called by bin/audienceflow.js however it was reached (npx's cache link, a global
  * install, `npm link`, a symlink, `node bin/audienceflow.js`): no "am I the main module" guess.
  */
+/** @public (bin/audienceflow.js calls it through require) */
 export function runCli(argv: readonly string[] = process.argv): void {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);

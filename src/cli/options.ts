@@ -181,7 +181,7 @@ const COMMON_FIELD_FLAGS: Record<string, string> = {
   segmentId: '--segment-id',
   segmentVersion: '--segment-version',
 };
-export const EXPORT_FIELD_FLAGS: Record<string, string> = {
+const EXPORT_FIELD_FLAGS: Record<string, string> = {
   ...COMMON_FIELD_FLAGS,
   applicationId: '--app',
   s3Url: '--s3',
@@ -195,7 +195,7 @@ export const IMPORT_FIELD_FLAGS: Record<string, string> = {
   stagingUrl: '--staging',
   segmentName: '--segment-name',
 };
-export const SYNC_FIELD_FLAGS: Record<string, string> = {
+const SYNC_FIELD_FLAGS: Record<string, string> = {
   ...COMMON_FIELD_FLAGS,
   sourceApplicationId: '--from-app',
   targetApplicationId: '--to-app',
@@ -313,7 +313,7 @@ export interface ExportRawOptions extends PollRawOptions {
   provider?: string;
 }
 
-export const EXPORT_FLAGS: Record<string, string> = {
+const EXPORT_FLAGS: Record<string, string> = {
   app: '--app',
   s3: '--s3',
   roleArn: '--role-arn',
@@ -372,7 +372,7 @@ export interface ImportRawOptions extends PollRawOptions {
   provider?: string;
 }
 
-export const IMPORT_FLAGS: Record<string, string> = {
+const IMPORT_FLAGS: Record<string, string> = {
   app: '--app',
   format: '--format',
   staging: '--staging',
@@ -387,7 +387,7 @@ export const IMPORT_FLAGS: Record<string, string> = {
 };
 
 /** `csv` / `json` / `ndjson` (any case) → the Pinpoint format name. */
-export function parseFormat(text: string): EndpointFileFormat | undefined {
+function parseFormat(text: string): EndpointFileFormat | undefined {
   const v = text.trim().toLowerCase();
   if (v === 'csv') return 'CSV';
   if (v === 'json' || v === 'ndjson' || v === 'jsonl') return 'JSON';
@@ -422,7 +422,7 @@ export function resolveDownloadDir(dir: string, cwd = process.cwd()): string {
  * Resolves local source files to absolute paths and checks that each exists, is a regular file
  * and is readable. The worker reads them, so it must run on this host.
  */
-export function resolveLocalFiles(paths: string[], cwd = process.cwd()): string[] {
+function resolveLocalFiles(paths: string[], cwd = process.cwd()): string[] {
   return paths.map((p) => {
     const abs = path.resolve(cwd, p);
     let stat: fs.Stats;
@@ -597,7 +597,7 @@ export interface SyncRawOptions extends PollRawOptions {
   provider?: string;
 }
 
-export const SYNC_FLAGS: Record<string, string> = {
+const SYNC_FLAGS: Record<string, string> = {
   fromApp: '--from-app',
   toApp: '--to-app',
   s3: '--s3',

@@ -81,7 +81,7 @@ export function outcomeFromError(workflowId: string, err: unknown): RunOutcome |
 }
 
 /** A pipeline report (an object with a status) or undefined. */
-export function reportOf(value: unknown): object | undefined {
+function reportOf(value: unknown): object | undefined {
   return typeof value === 'object' && value !== null && 'status' in value ? value : undefined;
 }
 

@@ -4,7 +4,6 @@ import type { ExportProfilesReport } from '../contracts/aep-export';
 import { formatBytes, formatDuration } from './parse';
 
 export type Pipeline = 'export' | 'import' | 'sync';
-export type AnyReport = ExportReport | ImportReport | SyncReport | ExportProfilesReport;
 
 /** Columns padded to the widest cell; the header is underlined with dashes. */
 export function renderTable(header: string[], rows: string[][]): string {
@@ -54,7 +53,7 @@ export function detectPipeline(report: unknown): Pipeline | undefined {
   return undefined;
 }
 
-export function renderExportReport(r: ExportReport): string {
+function renderExportReport(r: ExportReport): string {
   const head = renderFields([
     ['status', r.status],
     ['message', r.message],
@@ -89,7 +88,7 @@ export function renderExportReport(r: ExportReport): string {
   return parts.join('\n\n');
 }
 
-export function renderImportReport(r: ImportReport): string {
+function renderImportReport(r: ImportReport): string {
   const head = renderFields([
     ['status', r.status],
     ['message', r.message],
@@ -105,7 +104,7 @@ export function renderImportReport(r: ImportReport): string {
   return r.jobs.length > 0 ? `${head}\n\n${renderTable(JOB_HEADER, jobRows(r.jobs))}` : head;
 }
 
-export function renderSyncReport(r: SyncReport): string {
+function renderSyncReport(r: SyncReport): string {
   const c = r.counts;
   const head = renderFields([
     ['status', `${r.status}${r.dryRun ? ' (dry run: no import job created)' : ''}`],
@@ -123,11 +122,11 @@ export function renderSyncReport(r: SyncReport): string {
 }
 
 /** An exportProfiles (AEP) report: batches downloaded into a folder. */
-export function isAepExportReport(report: object): report is ExportProfilesReport {
+function isAepExportReport(report: object): report is ExportProfilesReport {
   return 'batches' in report && 'outputDir' in report;
 }
 
-export function renderAepExportReport(r: ExportProfilesReport): string {
+function renderAepExportReport(r: ExportProfilesReport): string {
   const head = renderFields([
     ['status', r.status],
     ['message', r.message],

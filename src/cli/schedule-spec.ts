@@ -37,7 +37,7 @@ export function parseOverlap(text: string, flag = '--overlap'): ScheduleOverlapP
   return v.toUpperCase().replace(/-/g, '_') as ScheduleOverlapPolicy;
 }
 
-export function checkTimezone(tz: string): string {
+function checkTimezone(tz: string): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return tz;

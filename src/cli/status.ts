@@ -15,7 +15,7 @@ import { renderFields, renderReport } from './report-view';
 import { pipelineOfWorkflowType } from './start-metadata';
 import { DETACHED_EXIT_CODE, detachedMessage, fetchProgress, printOutcome, watchRun } from './watch';
 
-export function notFound(workflowId: string, namespace: string): CliError {
+function notFound(workflowId: string, namespace: string): CliError {
   return new CliError(
     `no workflow "${workflowId}" in namespace "${namespace}". Fix: check the id with \`audienceflow list\``,
     ExitCode.BadInput,
@@ -36,7 +36,7 @@ export async function describeOrExplain(
 }
 
 /** The outcome of a closed run (its report, or why it failed). */
-export async function closedOutcome(c: CliClient, d: WorkflowExecutionDescription): Promise<RunOutcome> {
+async function closedOutcome(c: CliClient, d: WorkflowExecutionDescription): Promise<RunOutcome> {
   const handle = c.client.workflow.getHandle(d.workflowId, d.runId, { followRuns: false });
   try {
     return outcomeFromReport(d.workflowId, await handle.result());

@@ -5,7 +5,7 @@ import type { RejectLimit } from './reject-limit';
 
 export type EndpointFileFormat = 'CSV' | 'JSON';
 
-export type ImportSource =
+type ImportSource =
   /** Files on the worker's host; validated, then uploaded under the run's staging prefix. */
   | { kind: 'local'; paths: string[] }
   /** An object or prefix already in S3, imported as is. */

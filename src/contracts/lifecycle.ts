@@ -5,7 +5,7 @@
  */
 export type JobState = 'NEW' | 'CREATED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-export const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.includes(state);

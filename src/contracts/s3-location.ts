@@ -29,7 +29,7 @@ export function formatS3Url(loc: S3Location): string {
 }
 
 /** Joins key segments with single slashes; keeps a trailing slash when the last segment has one. */
-export function joinKey(...parts: string[]): string {
+function joinKey(...parts: string[]): string {
   const trailing = parts.length > 0 && (parts[parts.length - 1] ?? '').endsWith('/');
   const joined = parts
     .map((p) => p.replace(/^\/+|\/+$/g, ''))

@@ -185,7 +185,7 @@ export function generateEndpoint(index: number, opts: GeneratorOptions = {}): En
 }
 
 /** Whether endpoint `index` is one of the invalid ones (its Address cleared). */
-export function isInvalidEndpoint(index: number, opts: GeneratorOptions = {}): boolean {
+function isInvalidEndpoint(index: number, opts: GeneratorOptions = {}): boolean {
   const every = opts.invalidEvery ?? 997;
   return every > 0 && index % every === every - 1;
 }
@@ -202,11 +202,6 @@ export function seedingItems(
   if (!isInvalidEndpoint(index, opts)) return { create: endpoint };
   const token = `${String(index).padStart(8, '0')}`.repeat(8);
   return { create: { ...endpoint, Address: token }, update: { Id: endpoint.Id, Address: '' } };
-}
-
-/** Endpoints [from, to). */
-export function* generateEndpoints(count: number, opts: GeneratorOptions = {}, from = 0): Generator<EndpointBatchItem> {
-  for (let i = from; i < from + count; i++) yield generateEndpoint(i, opts);
 }
 
 /** The same endpoint as an export writes it (an EndpointResponse of application `applicationId`). */

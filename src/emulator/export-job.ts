@@ -68,7 +68,7 @@ export function planExport(core: EmulatorCore, app: AppState, job: JobState): Ex
   return { loc, ids, lookup };
 }
 
-export function pieceKey(loc: S3Location, jobId: string, piece: number): string {
+function pieceKey(loc: S3Location, jobId: string, piece: number): string {
   const prefix = loc.key === '' || loc.key.endsWith('/') ? loc.key : `${loc.key}/`;
   return `${prefix}${jobId}/part-${String(piece).padStart(5, '0')}.json.gz`;
 }

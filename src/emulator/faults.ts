@@ -32,8 +32,6 @@ export const faultsSchema = z
   .partial()
   .strict();
 
-export type FaultSettings = z.infer<typeof faultsSchema>;
-
 export interface Faults {
   throttleRate: number;
   throttleNext: number;

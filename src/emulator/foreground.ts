@@ -78,7 +78,7 @@ export function withEmulatorOptions(cmd: Command): Command {
     );
 }
 
-export function emulatorOptionsFrom(o: EmulatorCliOptions, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+function emulatorOptionsFrom(o: EmulatorCliOptions, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
   const aws = awsSettings(env);
   const endpoint = o.s3Endpoint ?? aws.s3Endpoint;
   return {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from './errors';
 
 /** Pinpoint's request payload limit. */
-export const MAX_BODY_BYTES = 7 * 1024 * 1024;
+const MAX_BODY_BYTES = 7 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -77,7 +77,7 @@ interface ImportTarget {
   privateMap?: Map<string, string>;
 }
 
-export function importTarget(app: AppState, job: JobState): ImportTarget {
+function importTarget(app: AppState, job: JobState): ImportTarget {
   const def = job.response.Definition as ImportJobResource;
   const segment = def.SegmentId ? app.segments.get(def.SegmentId) : undefined;
   if (segment) segment.members ??= new Map();

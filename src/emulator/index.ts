@@ -12,7 +12,7 @@ import { makeS3Client } from './s3-io';
 import { createEmulatorServer } from './server';
 
 export { ADMIN_TOKEN_ENV, adminHeaders } from './admin-guard';
-export type { EmulatorOptions, EmulatorS3Options, Pace, RunningEmulator } from './options';
+export type { EmulatorOptions, RunningEmulator } from './options';
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const s3 = makeS3Client(options.s3);

@@ -2,7 +2,7 @@
 import type { JobState } from './state';
 
 /** Pinpoint keeps only the first 100 failure strings. */
-export const MAX_FAILURES = 100;
+const MAX_FAILURES = 100;
 
 export function initCounters(job: JobState, totalPieces: number): void {
   const r = job.response;

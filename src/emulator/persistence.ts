@@ -35,7 +35,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await fsp.open(tmp, 'w');
   try {

@@ -19,7 +19,7 @@ export interface SegmentState {
 
 export type JobKind = 'IMPORT' | 'EXPORT';
 /** The wire shape of ImportJobResponse / ExportJobResponse. */
-export interface JobResponse {
+interface JobResponse {
   ApplicationId: string;
   Id: string;
   CreationDate: string;

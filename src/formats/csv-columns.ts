@@ -18,7 +18,7 @@ const LOCATIONS = new Set<string>(LOCATION_FIELDS);
 const DEMOGRAPHICS = new Set<string>(DEMOGRAPHIC_FIELDS);
 
 /** Every fixed column name (attribute-like columns take a name after the prefix). */
-export const FIXED_CSV_COLUMNS: string[] = [
+const FIXED_CSV_COLUMNS: string[] = [
   ...SCALAR_FIELDS,
   'User.UserId',
   ...LOCATION_FIELDS.map((f) => `Location.${f}`),

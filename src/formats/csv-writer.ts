@@ -19,7 +19,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** The columns needed to write every field of the given endpoints. */
-export function csvColumnsFor(endpoints: Iterable<EndpointRecord>): WriterColumn[] {
+function csvColumnsFor(endpoints: Iterable<EndpointRecord>): WriterColumn[] {
   const scalars = new Set<string>();
   const location = new Set<string>();
   const demographic = new Set<string>();
@@ -61,11 +61,11 @@ export function csvColumnsFor(endpoints: Iterable<EndpointRecord>): WriterColumn
   return cols;
 }
 
-export function formatCsvHeader(columns: WriterColumn[]): string {
+function formatCsvHeader(columns: WriterColumn[]): string {
   return `${columns.map((c) => quoteCsvValue(c.name)).join(',')}\n`;
 }
 
-export function formatCsvRow(columns: WriterColumn[], e: EndpointRecord): string {
+function formatCsvRow(columns: WriterColumn[], e: EndpointRecord): string {
   return `${columns.map((c) => quoteCsvValue(c.get(e) ?? '')).join(',')}\n`;
 }
 

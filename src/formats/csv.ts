@@ -30,7 +30,7 @@ function toNumber(value: string): number | undefined {
 }
 
 /** Builds an endpoint from one row's values; returns a reason string when a value cannot be converted. */
-export function csvRowToEndpoint(columns: CsvColumn[], values: string[]): EndpointRecord | string {
+function csvRowToEndpoint(columns: CsvColumn[], values: string[]): EndpointRecord | string {
   if (values.length !== columns.length) {
     return `the row has ${values.length} values but the header has ${columns.length} columns`;
   }

@@ -2,9 +2,7 @@
  * Endpoint shapes as Pinpoint defines them (the SDK's own types), plus the quotas and enums the
  * validator and the emulator share.
  */
-import type { EndpointBatchItem, EndpointRequest, EndpointResponse } from '@aws-sdk/client-pinpoint';
-
-export type { EndpointRequest, EndpointResponse };
+import type { EndpointBatchItem } from '@aws-sdk/client-pinpoint';
 
 /** One endpoint of an import file: an EndpointRequest that may carry its `Id` (new or existing endpoint). */
 export type EndpointRecord = EndpointBatchItem;

@@ -17,7 +17,7 @@ export class InputError extends Error {
   }
 }
 
-export function issuesOf(error: z.ZodError): InputIssue[] {
+function issuesOf(error: z.ZodError): InputIssue[] {
   return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message }));
 }
 

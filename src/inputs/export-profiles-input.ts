@@ -32,7 +32,7 @@ const rfc3339 = z.string().refine(isRfc3339, 'must be an RFC 3339 time like 2026
 export const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
 export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
-export const exportProfilesInputSchema = z
+const exportProfilesInputSchema = z
   .object({
     segments: z
       .array(

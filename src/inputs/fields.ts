@@ -13,16 +13,16 @@ import {
 } from '../contracts/limits';
 
 export const HEX32 = /^[0-9a-f]{32}$/;
-export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** Pinpoint's per-job import limit. */
 export const MAX_IMPORT_JOB_BYTES = PINPOINT_MAX_IMPORT_JOB_BYTES;
 
-export const providerName = z.enum(['pinpoint', 'aep'], {
+const providerName = z.enum(['pinpoint', 'aep'], {
   error: 'provider must be "pinpoint" or "aep"',
 });
 
 /** The command that exports AEP profiles: what an endpoint pipeline given provider "aep" points to. */
-export const AEP_EXPORT_HINT = 'AEP profiles are exported with `audienceflow export --provider aep --segment <id> …`';
+const AEP_EXPORT_HINT = 'AEP profiles are exported with `audienceflow export --provider aep --segment <id> …`';
 
 /** The provider of an endpoint pipeline (export/import/sync of Pinpoint endpoints through S3): Pinpoint only. */
 export const endpointProvider = (pipeline: 'export' | 'import' | 'sync') =>

@@ -34,14 +34,14 @@ function commandLine(pid: string): string {
   }
 }
 
-export interface PortHolder {
+interface PortHolder {
   pid: number;
   /** The command line, cut to a readable length. */
   command: string;
 }
 
 /** The process listening on `port`, when this user may see it; undefined otherwise (or off Linux). */
-export function portHolder(port: number): PortHolder | undefined {
+function portHolder(port: number): PortHolder | undefined {
   const inodes = listeningInodes(port);
   if (inodes.size === 0) return undefined;
   let pids: string[];

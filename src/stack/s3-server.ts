@@ -68,7 +68,7 @@ export function s3IdentityConfig(): object {
 }
 
 /** The S3 config file of a server whose data lives in `dataDir` (written by startWeed). */
-export function s3ConfigFile(dataDir: string): string {
+function s3ConfigFile(dataDir: string): string {
   return path.join(dataDir, 's3-identity.json');
 }
 
@@ -101,7 +101,7 @@ export function weedArgs(dataDir: string, ports: WeedPorts): string[] {
  * Each bucket is a SeaweedFS collection; growing 1 volume (not 7) for a new one keeps a
  * local server small and makes a new bucket writable sooner.
  */
-export const WEED_ENV: Record<string, string> = { WEED_MASTER_VOLUME_GROWTH_COPY_1: '1' };
+const WEED_ENV: Record<string, string> = { WEED_MASTER_VOLUME_GROWTH_COPY_1: '1' };
 
 export function s3Endpoint(port: number): string {
   return `http://127.0.0.1:${port}`;

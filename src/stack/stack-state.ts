@@ -23,7 +23,7 @@ export interface StackState {
   emulatorAdminToken?: string;
 }
 
-export function stateFile(): string {
+function stateFile(): string {
   return path.join(stateDir(), 'stack.json');
 }
 

@@ -7,9 +7,9 @@ import { parseTransformSpec } from './spec-schema';
 /** A parsed JSON endpoint record (exported EndpointResponse in, import-ready EndpointRequest + Id out). */
 export type EndpointRecord = Record<string, unknown>;
 
-export type FilterReason = 'channel-type' | 'opted-out' | 'inactive';
+type FilterReason = 'channel-type' | 'opted-out' | 'inactive';
 
-export type TransformOutcome = { kind: 'keep'; endpoint: EndpointRecord } | { kind: 'filtered'; reason: FilterReason };
+type TransformOutcome = { kind: 'keep'; endpoint: EndpointRecord } | { kind: 'filtered'; reason: FilterReason };
 
 export type EndpointTransform = (exported: EndpointRecord) => TransformOutcome;
 

@@ -12,7 +12,6 @@ import {
 } from '../formats/endpoint';
 
 export { CHANNEL_TYPES, DEMOGRAPHIC_FIELDS };
-export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
 
 /** Fields an import file may carry: EndpointRequest's members plus `Id` (which makes the import an upsert by id). */
 export const IMPORT_FIELDS = [
@@ -30,9 +29,6 @@ export const IMPORT_FIELDS = [
   'User',
 ] as const;
 
-/** EndpointResponse members that describe the source application's copy and are not importable. */
-export const RESPONSE_ONLY_FIELDS = ['ApplicationId', 'CohortId', 'CreationDate'] as const;
-
 /** Settable string fields at the top level, with their allowed values where the model has an enum. */
 export const TOP_LEVEL_SETTABLE: Record<string, readonly string[] | null> = {
   Address: null,
@@ -45,9 +41,6 @@ export const TOP_LEVEL_SETTABLE: Record<string, readonly string[] | null> = {
 
 export const LOCATION_STRING_FIELDS = ['City', 'Country', 'PostalCode', 'Region'] as const;
 export const LOCATION_NUMBER_FIELDS = ['Latitude', 'Longitude'] as const;
-
-/** The three maps whose keys are custom attribute names. */
-export const ATTRIBUTE_MAPS = ['Attributes', 'Metrics', 'User.UserAttributes'] as const;
 
 /** Pinpoint quota: attribute names are at most 50 characters. */
 export const MAX_ATTRIBUTE_NAME_LENGTH = ENDPOINT_LIMITS.maxAttributeNameLength;

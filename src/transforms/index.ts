@@ -1,4 +1,4 @@
 export { compileTransform, toImportRecord } from './apply-transform';
-export type { EndpointRecord, EndpointTransform, FilterReason, TransformOutcome } from './apply-transform';
+export type { EndpointRecord } from './apply-transform';
 export { parseTransformSpec, transformSpecSchema, TransformSpecError } from './spec-schema';
 export { CHANNEL_TYPES } from './endpoint-fields';

@@ -22,7 +22,7 @@ export const BIN = path.join(PROJECT_ROOT, 'bin', 'audienceflow.js');
  * global installs and `npm link` all run it through such a link), so every e2e test exercises the
  * entry point the way users reach it, not only `node bin/audienceflow.js`.
  */
-export const LINKED_BIN = (() => {
+const LINKED_BIN = (() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audienceflow-bin-'));
   const link = path.join(dir, 'audienceflow');
   fs.symlinkSync(BIN, link);

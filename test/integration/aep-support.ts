@@ -14,7 +14,7 @@ export const ADMIN_TOKEN = 'test-admin-token';
 export const SEG_A = 'seg-a-0000-0000-0000-000000000001';
 export const SEG_B = 'seg-b-0000-0000-0000-000000000002';
 export const MERGE_POLICY = 'mp-default';
-export const UNION_SCHEMA = 'https://ns.adobe.com/xdm/context/profile__union';
+const UNION_SCHEMA = 'https://ns.adobe.com/xdm/context/profile__union';
 export const DAY = 86_400_000;
 export const BASE_TIME = Date.parse('2026-01-01T00:00:00Z');
 

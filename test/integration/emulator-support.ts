@@ -9,9 +9,9 @@ import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
 import type { S3Harness } from '../harness';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/audienceflow';
-export const CREDS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const CREDS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-export function emulatorOptions(s3: S3Harness, extra: Partial<EmulatorOptions> = {}): EmulatorOptions {
+function emulatorOptions(s3: S3Harness, extra: Partial<EmulatorOptions> = {}): EmulatorOptions {
   return {
     s3: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: CREDS },
     pace: 'instant',

@@ -210,7 +210,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls fast enough for tests, with room for a slow machine. */
-export const TEST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
+const TEST_POLL = { initialIntervalMs: 100, maxIntervalMs: 400, maxWaitMs: 120_000 };
 
 /** An import into `applicationId` staged in the env's bucket (CSV of local files unless `extra` says otherwise). */
 export function localImportInput(

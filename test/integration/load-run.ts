@@ -87,7 +87,7 @@ export async function seedSources(
 }
 
 /** A process's VmHWM (peak RSS) or VmRSS (now), MiB; 0 once it is gone. */
-export function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
   let status: string;
   try {
     status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -14,7 +14,7 @@ const RETRY: RetryPolicy = {
  * A killed worker is noticed after this long without a heartbeat; the activity is then retried elsewhere.
  * Long activities heartbeat every second (the SDK sends at most every 0.8 × this).
  */
-export const HEARTBEAT_TIMEOUT = '10s';
+const HEARTBEAT_TIMEOUT = '10s';
 
 /** Short calls: input checks, job creation, listings, reports. */
 export const calls = proxyActivities<Activities>({

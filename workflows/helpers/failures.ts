@@ -16,8 +16,3 @@ export function runFailure(err: unknown): unknown {
   }
   return err;
 }
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}

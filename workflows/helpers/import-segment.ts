@@ -3,7 +3,7 @@ import { FailureType } from '../../src/contracts';
 import type { JobSnapshot } from '../../src/contracts';
 
 /** The change "a split import makes one segment"; runs started before it made one segment per part. */
-export const ONE_SEGMENT_PATCH = 'one-segment-per-split-import';
+const ONE_SEGMENT_PATCH = 'one-segment-per-split-import';
 
 export interface SegmentFields {
   segmentName?: string;

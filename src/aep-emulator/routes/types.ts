@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AepEmulatorCore } from '../core';
 import type { Operation } from '../faults';
 
-export interface RouteContext {
+interface RouteContext {
   core: AepEmulatorCore;
   req: IncomingMessage;
   url: URL;

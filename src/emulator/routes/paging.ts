@@ -1,7 +1,7 @@
 /** Pinpoint-style paging: query `page-size` and `token`, answer `{Item, NextToken}`. */
 import { badRequest } from '../errors';
 
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 
 export function page<T>(items: T[], query: URLSearchParams): { Item: T[]; NextToken?: string } {
   const rawSize = query.get('page-size');

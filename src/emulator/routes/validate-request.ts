@@ -2,7 +2,7 @@
 import { parseS3Url } from '../../contracts/s3-location';
 import { badRequest } from '../errors';
 
-export const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export function requireString(body: Record<string, unknown>, field: string): string {
   const v = body[field];

@@ -21,7 +21,7 @@ const AEP_STATES: Record<AepJobStatus, JobState> = {
 };
 
 /** The command that runs an AEP export (the one operation this provider offers). */
-export const AEP_EXPORT_COMMAND =
+const AEP_EXPORT_COMMAND =
   'audienceflow export --provider aep --segment <id> (--dataset <id> | --create-dataset) --download-dir <dir>';
 
 function unsupported(what: string, fix: string): ApplicationFailure {
@@ -33,7 +33,7 @@ function ms(v: number | undefined): string | undefined {
 }
 
 /** An AEP export job as the neutral ProviderJob: ids and states only; error messages stay out (codes suffice). */
-export function toAepProviderJob(job: AepExportJob, sandbox: string): ProviderJob {
+function toAepProviderJob(job: AepExportJob, sandbox: string): ProviderJob {
   return {
     snapshot: {
       provider: 'aep',

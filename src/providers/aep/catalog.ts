@@ -2,7 +2,7 @@
 import { classifyAepProblem } from './errors';
 import type { AepHttp } from './http';
 
-export const PROFILE_UNION_SCHEMA = 'https://ns.adobe.com/xdm/context/profile__union';
+const PROFILE_UNION_SCHEMA = 'https://ns.adobe.com/xdm/context/profile__union';
 
 export class AepCatalog {
   constructor(private readonly http: AepHttp) {}

@@ -13,7 +13,7 @@ import { classifyAepError, classifyAepProblem, isAbortError, TransientFailureTyp
 import type { AepHttp } from './http';
 import type { AepDataSetFile, AepFileEntry } from './types';
 
-export const EXPORT_BASE = '/data/foundation/export';
+const EXPORT_BASE = '/data/foundation/export';
 
 interface Paged<T> {
   data?: T[];

@@ -12,12 +12,7 @@ import { ImsTokenClient } from './ims';
 import { AepExportJobs } from './jobs';
 
 export * from './types';
-export { classifyAepError, classifyAepProblem } from './errors';
-export { exportJobBody } from './jobs';
-export { PROFILE_UNION_SCHEMA } from './catalog';
-export { AepJobs, AEP_EXPORT_COMMAND, toAepProviderJob } from './adapter';
-export type { DownloadOptions, DownloadResult } from './data-access';
-
+export { AepJobs } from './adapter';
 export class AepClient {
   readonly ims: ImsTokenClient;
   readonly http: AepHttp;

@@ -8,7 +8,7 @@ import type { AepHttp } from './http';
 import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from './types';
 import { jobFromWire } from './wire';
 
-export const UPS_BASE = '/data/core/ups';
+const UPS_BASE = '/data/core/ups';
 const JOBS = `${UPS_BASE}/export/jobs`;
 const JOB_ID = /^\d+$/;
 
@@ -22,7 +22,7 @@ function checkJobId(id: string): void {
 }
 
 /** The POST /export/jobs body of a spec. */
-export function exportJobBody(spec: AepExportJobSpec): Record<string, unknown> {
+function exportJobBody(spec: AepExportJobSpec): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
   if (spec.segments?.length) filter.segments = spec.segments;
   if (spec.segmentQualificationTime) filter.segmentQualificationTime = spec.segmentQualificationTime;

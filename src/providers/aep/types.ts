@@ -2,7 +2,7 @@
 
 export type AepJobStatus = 'NEW' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-export interface AepSegmentFilter {
+interface AepSegmentFilter {
   segmentId: string;
   segmentNs?: string;
   /** Default (platform side) ["realized", "existing"]. */
@@ -30,7 +30,7 @@ export interface AepBatchRef {
   segmentNs?: string;
 }
 
-export interface AepFeedbackMetrics {
+interface AepFeedbackMetrics {
   startTimeInMs?: number;
   endTimeInMs?: number;
   totalTimeInMs?: number;

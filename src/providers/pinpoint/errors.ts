@@ -47,7 +47,7 @@ function asAwsError(err: unknown): AwsLikeError {
 }
 
 /** True for an aborted call (activity cancellation): callers rethrow it untouched. */
-export function isAbortError(err: unknown): boolean {
+function isAbortError(err: unknown): boolean {
   const e = asAwsError(err);
   return e.name === 'AbortError' || e.name === 'CancelledFailure';
 }

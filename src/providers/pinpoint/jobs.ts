@@ -16,7 +16,7 @@ import type { CallContext } from './errors';
 import { mapPinpointStatus } from './status';
 
 /** Page size of GetExportJobs/GetImportJobs (the service's maximum is not documented; 100 is accepted). */
-export const LIST_PAGE_SIZE = 100;
+const LIST_PAGE_SIZE = 100;
 
 type PinpointJobResponse = ExportJobResponse | ImportJobResponse;
 
