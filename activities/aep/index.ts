@@ -10,6 +10,8 @@ import { aepSettings } from '../../src/config';
 import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
 import { AepClient } from '../../src/providers/aep';
 import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from '../../src/providers/aep';
+import type { ActivityDeps } from '../deps';
+import { createActivateActivities } from './activate';
 import { matchesRun } from './fingerprint';
 import { checkExportProfilesInput } from './input';
 
@@ -46,12 +48,14 @@ async function findRunJob(aep: AepClient, input: CreateOrFindInput): Promise<Aep
   return undefined;
 }
 
-export function createAepActivities(_deps?: unknown, client?: AepClient) {
+export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: AepClient) {
   let lazy = client;
   const aep = (): AepClient => (lazy ??= new AepClient(aepSettings()));
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
   return {
+    ...createActivateActivities(deps?.s3, aep),
+
     aepCheckExportInput(raw: ExportProfilesInput): Promise<ExportProfilesInput> {
       return Promise.resolve(checkExportProfilesInput(raw));
     },

@@ -12,20 +12,22 @@ const rfc3339 = z
     'must be an RFC 3339 time like 2026-01-31T00:00:00Z',
   );
 
+export const segmentsSchema = z
+  .array(
+    z.object({
+      segmentId: z.string().min(1),
+      segmentNs: z.string().min(1).optional(),
+      status: z
+        .array(z.enum(['realized', 'existing', 'exited']))
+        .min(1)
+        .optional(),
+    }),
+  )
+  .min(1, 'give at least one segment');
+
 const inputSchema = z
   .object({
-    segments: z
-      .array(
-        z.object({
-          segmentId: z.string().min(1),
-          segmentNs: z.string().min(1).optional(),
-          status: z
-            .array(z.enum(['realized', 'existing', 'exited']))
-            .min(1)
-            .optional(),
-        }),
-      )
-      .min(1, 'give at least one segment'),
+    segments: segmentsSchema,
     datasetId: z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'must be a dataset id')
