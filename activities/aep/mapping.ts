@@ -69,7 +69,7 @@ export function resolveMapping(raw: unknown): ActivationMapping {
   if (raw === undefined) return DEFAULT_MAPPING;
   const parsed = mappingSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `mapping.${i.path.map(String).join('.')}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${['mapping', ...i.path.map(String)].join('.')}: ${i.message}`);
     throw new Error(
       `invalid mapping: ${issues.join('; ')} (format: {"profileId": "_id", "channels": [{"channel": "EMAIL", "address": "personalEmail.address"}], "attributes": {"Name": "person.name.firstName"}})`,
     );
