@@ -74,7 +74,10 @@ export async function activateSegment(raw: ActivateSegmentInput): Promise<Activa
 
   try {
     const datasetId = input.datasetId ?? (await aepCalls.aepCreateDataset(input.createDataset?.name ?? workflowId));
-    spec = { datasetId, segments: input.segments, fields, mergePolicy: input.mergePolicy };
+    // The qualification window ends at the run's start: it makes the job's fingerprint this run's own, so a
+    // rerun within the creation-time window never adopts the previous run's job (AEP has no client token).
+    const segmentQualificationTime = { endTime: startTime.toISOString() };
+    spec = { datasetId, segments: input.segments, fields, mergePolicy: input.mergePolicy, segmentQualificationTime };
     aepRunning = true;
     const job = await runAepExportJob(spec, notBeforeMs, input.poll, (id) => (aepJobId = id));
     aepRunning = false;

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetEndpointCommand } from '@aws-sdk/client-pinpoint';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import type { RunningAepEmulator } from '../../src/aep-emulator';
 import type { ActivateSegmentInput, ActivateSegmentReport } from '../../src/contracts/aep-activate';
 import { activateSegment } from '../../workflows';
@@ -21,6 +23,8 @@ import {
   CLIENT_SECRET,
   ORG_ID,
   SANDBOX,
+  admin,
+  platformHeaders,
   SEG_A,
   createDataset,
   expectedMembers,
@@ -84,13 +88,39 @@ function input(applicationId: string, extra: Partial<ActivateSegmentInput> = {})
   };
 }
 
-async function activate(applicationId: string, extra: Partial<ActivateSegmentInput> = {}) {
-  const handle = await env.client.workflow.start(activateSegment, {
+function startActivation(applicationId: string, extra: Partial<ActivateSegmentInput> = {}) {
+  return env.client.workflow.start(activateSegment, {
     taskQueue: env.taskQueue,
     workflowId: `activate-${applicationId.slice(0, 8)}-${Date.now()}`,
     args: [input(applicationId, extra)],
   });
+}
+
+async function activate(applicationId: string, extra: Partial<ActivateSegmentInput> = {}) {
+  const handle = await startActivation(applicationId, extra);
   return { handle, report: await handle.result() };
+}
+
+async function newestAepJobStatus(): Promise<string | undefined> {
+  const res = await fetch(`${aep.url}/data/core/ups/export/jobs?limit=1`, {
+    headers: platformHeaders(await imsToken(aep.url)),
+  });
+  return ((await res.json()) as { records: { status: string }[] }).records[0]?.status;
+}
+
+const deleteCalls = async () => ((await admin(aep.url, 'GET', 'counts')) as { deleteCalls: number }).deleteCalls;
+
+async function expectCancelled(handle: Awaited<ReturnType<typeof startActivation>>) {
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  const { runId } = await handle.describe();
+  expect(await keysUnder(`activate/${handle.workflowId}/${runId}/`)).toEqual([]);
+  expect(fs.existsSync(path.join(workDir, handle.workflowId, runId))).toBe(false);
 }
 
 async function endpoint(applicationId: string, id: string) {
@@ -158,6 +188,8 @@ test('the segment becomes exactly the expected endpoints; a rerun updates them; 
 
   const again = await activate(app);
   expectCounts(again.report);
+  // Its own AEP job (not the first run's, though created seconds later with the same segment and fields).
+  expect(again.report.aepJobId).not.toBe(report.aepJobId);
   expect((await emulatorAdmin(env).app(app)).endpoints).toBe(WITH_EMAIL.length + WITH_PHONE.length);
 }, 180_000);
 
@@ -186,4 +218,38 @@ test('a custom mapping decides channels, endpoint ids and attributes', async () 
   const e = await endpoint(app, `${p._id}-mail`);
   expect(e).toMatchObject({ ChannelType: 'EMAIL', User: { UserId: p._id } });
   expect(e?.Attributes).toEqual({ Country: [p.homeAddress.countryCode] });
+}, 120_000);
+
+test('cancel while the AEP job is PROCESSING: one DELETE, the job CANCELLED, nothing left, the run Canceled', async () => {
+  const app = await createApp(env.pinpoint, 'activate-cancel');
+  const deletesBefore = await deleteCalls();
+  await admin(aep.url, 'POST', 'faults', { stallNextJobs: 1 });
+  const handle = await startActivation(app);
+  for (let i = 0; i < 200 && (await newestAepJobStatus()) !== 'PROCESSING'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(await newestAepJobStatus()).toBe('PROCESSING');
+  await handle.cancel();
+  await expectCancelled(handle);
+  expect(await deleteCalls()).toBe(deletesBefore + 1);
+  expect(await newestAepJobStatus()).toBe('CANCELLED');
+  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(0);
+}, 120_000);
+
+test('cancel while activating: the parts and the download are removed, the run Canceled', async () => {
+  const app = await createApp(env.pinpoint, 'activate-cancel2');
+  await admin(aep.url, 'POST', 'faults', {
+    rules: [{ operation: 'dataAccess.getFile', kind: 'delay', delayMs: 300, count: 1000 }],
+  });
+  try {
+    const handle = await startActivation(app);
+    const root = path.join(workDir, handle.workflowId);
+    for (let i = 0; i < 400 && !fs.existsSync(root); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(fs.existsSync(root)).toBe(true);
+    await handle.cancel();
+    await expectCancelled(handle);
+    expect((await emulatorAdmin(env).app(app)).endpoints).toBe(0);
+  } finally {
+    await admin(aep.url, 'DELETE', 'faults');
+  }
 }, 120_000);
