@@ -33,8 +33,12 @@ export interface ActivateSegmentInput {
   roleArn: string;
   /** Local folder for the AEP download (removed at the end of the run). */
   workDir: string;
-  /** Overrides the default mapping (fields absent keep their default). */
-  mapping?: Partial<ActivationMapping>;
+  /** Overrides the default mapping (parts absent keep their default; idSuffix defaults to the channel in lower case). */
+  mapping?: {
+    profileId?: string;
+    channels?: { channel: ActivationChannel; address: string; idSuffix?: string }[];
+    attributes?: Record<string, string>;
+  };
   maxJobBytes?: number;
   /** Count only: no part written, no import job. */
   dryRun?: boolean;

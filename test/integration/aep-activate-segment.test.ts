@@ -253,3 +253,23 @@ test('cancel while activating: the parts and the download are removed, the run C
     await admin(aep.url, 'DELETE', 'faults');
   }
 }, 120_000);
+
+test('a bad mapping fails the run before any AEP call, naming the field', async () => {
+  const app = await createApp(env.pinpoint, 'activate-bad');
+  const before = (await admin(aep.url, 'GET', 'counts')) as { jobs: number; tokensIssued: number };
+  const handle = await startActivation(app, {
+    mapping: {
+      channels: [{ channel: 'PUSH', address: 'personalEmail.address' }],
+    } as unknown as ActivateSegmentInput['mapping'],
+  });
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect(String((err as WorkflowFailedError).cause?.message)).toContain(
+    'mapping.channels.0.channel: must be EMAIL or SMS',
+  );
+  const after = (await admin(aep.url, 'GET', 'counts')) as { jobs: number; tokensIssued: number };
+  expect(after).toMatchObject({ jobs: before.jobs, tokensIssued: before.tokensIssued });
+}, 60_000);
