@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { FailureType, parseS3Url, runPrefix } from '../src/contracts';
+import { FailureType, parseS3Url, PINPOINT_MAX_IMPORT_JOB_BYTES, runPrefix } from '../src/contracts';
 import type { JobSnapshot } from '../src/contracts';
 import type { ActivateSegmentInput, ActivateSegmentReport, ActivationTotals } from '../src/contracts/aep-activate';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
@@ -89,7 +89,7 @@ export async function activateSegment(raw: ActivateSegmentInput): Promise<Activa
       mapping,
       bucket: run.bucket,
       prefix: run.key,
-      maxJobBytes: input.maxJobBytes ?? 1_000_000_000,
+      maxJobBytes: input.maxJobBytes ?? PINPOINT_MAX_IMPORT_JOB_BYTES,
       dryRun,
     });
     stage('activate');
