@@ -273,3 +273,13 @@ test('a bad mapping fails the run before any AEP call, naming the field', async 
   const after = (await admin(aep.url, 'GET', 'counts')) as { jobs: number; tokensIssued: number };
   expect(after).toMatchObject({ jobs: before.jobs, tokensIssued: before.tokensIssued });
 }, 60_000);
+
+test('small maxJobBytes: several parts, one import job each, the same endpoints', async () => {
+  const app = await createApp(env.pinpoint, 'activate-parts');
+  const { report } = await activate(app, { maxJobBytes: 4096 });
+  expect(report.importJobs.length).toBeGreaterThan(2);
+  expect(report.importJobs.every((j) => j.state === 'SUCCEEDED')).toBe(true);
+  expect(report.imported).toEqual({ processed: WITH_EMAIL.length + WITH_PHONE.length, failed: 0 });
+  expect((await emulatorAdmin(env).app(app)).endpoints).toBe(WITH_EMAIL.length + WITH_PHONE.length);
+  expect(await keysUnder(`activate/${report.workflowId}/${report.runId}/parts/`)).toEqual([]);
+}, 120_000);
