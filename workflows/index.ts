@@ -3,3 +3,4 @@ export { importEndpoints } from './import';
 export { syncEndpoints, syncTransferBatch } from './sync';
 export { exportProfiles } from './export-profiles';
 export { cancelFollowUp } from './cancel-followup';
+export { activateSegment } from './activate-segment';

@@ -10,9 +10,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
 import { aepClientFromEnv } from '../../src/providers';
-import type { ActivityDeps } from '../deps';
 import type { AepClient } from '../../src/providers/aep';
 import type { AepDeleteOutcome, AepExportJob, AepExportJobSpec } from '../../src/providers/aep';
+import type { ActivityDeps } from '../deps';
+import { createActivateActivities } from './activate';
 import { matchesRun } from './fingerprint';
 import { checkExportProfilesInput } from './input';
 
@@ -66,6 +67,8 @@ export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: Ae
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
   return {
+    ...createActivateActivities(deps?.s3, aep),
+
     aepCheckExportInput(raw: ExportProfilesInput): Promise<ExportProfilesInput> {
       return Promise.resolve(checkExportProfilesInput(raw));
     },
@@ -160,5 +163,3 @@ export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: Ae
     },
   };
 }
-
-export type AepActivities = ReturnType<typeof createAepActivities>;

@@ -58,7 +58,7 @@ export interface UploadEndpointsResult {
 const MAX_FILE_PROBLEMS = 5;
 
 /** One rejected row as written to the rejected-rows object (and later merged into the failure report). */
-interface RejectedRow {
+export interface RejectedRow {
   file: string;
   line: number;
   reason: string;
@@ -71,7 +71,7 @@ const pad = (n: number) => String(n).padStart(4, '0');
  */
 const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
 const UPLOAD_QUEUE_SIZE = 1;
-function partPrefix(prefix: string, n: number): string {
+export function partPrefix(prefix: string, n: number): string {
   return `${prefix}parts/part-${pad(n)}/`;
 }
 

@@ -1,6 +1,6 @@
 /** Input and report of the exportProfiles workflow (Adobe Experience Platform profile export). */
 
-type AepMembershipStatus = 'realized' | 'existing' | 'exited';
+export type AepMembershipStatus = 'realized' | 'existing' | 'exited';
 
 export interface ExportProfilesInput {
   /** Segment definitions to export (their members with the given statuses; default realized + existing). */

@@ -32,20 +32,23 @@ const rfc3339 = z.string().refine(isRfc3339, 'must be an RFC 3339 time like 2026
 export const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
 export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
+/** The segments of an AEP export (also what activateSegment exports). */
+export const segmentsSchema = z
+  .array(
+    z.object({
+      segmentId: z.string().min(1, 'a segment id is empty; give the segment definition id'),
+      segmentNs: z.string().min(1).optional(),
+      status: z
+        .array(z.enum(['realized', 'existing', 'exited']))
+        .min(1)
+        .optional(),
+    }),
+  )
+  .min(1, 'give at least one segment');
+
 const exportProfilesInputSchema = z
   .object({
-    segments: z
-      .array(
-        z.object({
-          segmentId: z.string().min(1, 'a segment id is empty; give the segment definition id'),
-          segmentNs: z.string().min(1).optional(),
-          status: z
-            .array(z.enum(['realized', 'existing', 'exited']))
-            .min(1)
-            .optional(),
-        }),
-      )
-      .min(1, 'give at least one segment'),
+    segments: segmentsSchema,
     datasetId: z.string().regex(AEP_DATASET_ID, 'must be a dataset id (letters, digits, _ and -)').optional(),
     createDataset: z.object({ name: z.string().min(1) }).optional(),
     fields: z.array(z.string().regex(XDM_PATH, 'must be an XDM dot path like personalEmail.address')).optional(),

@@ -1,0 +1,55 @@
+import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { AEP_POLL_DEFAULTS } from '../../src/contracts/aep-export';
+import { FailureType } from '../../src/contracts/failures';
+
+type AepCalls = Pick<Activities, 'aepCreateOrFindExportJob' | 'aepGetExportJob' | 'aepCancelExportJob'>;
+export type AepJobSpec = Parameters<Activities['aepCreateOrFindExportJob']>[0]['spec'];
+export type AepJob = Awaited<ReturnType<Activities['aepGetExportJob']>>;
+
+/** Short AEP calls (job creation, polls, DELETE), as exportProfiles makes them. */
+export const aepCalls = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/** Clock skew allowed between the worker and the platform when matching a job's creation time. */
+export const CREATION_SKEW_MS = 60_000;
+
+/**
+ * Creates the AEP export job (or finds the one a retried attempt created, by fingerprint), calls
+ * `onJob` with its id, polls with backoff until it ends, and DELETEs it when it runs past maxWaitMs.
+ * Fails unless the job SUCCEEDED.
+ */
+export async function runAepExportJob(
+  spec: AepJobSpec,
+  notBeforeMs: number,
+  poll: Partial<typeof AEP_POLL_DEFAULTS> | undefined,
+  onJob: (jobId: string) => void,
+  calls: AepCalls = aepCalls,
+): Promise<AepJob> {
+  const policy = { ...AEP_POLL_DEFAULTS, ...poll };
+  let job = await calls.aepCreateOrFindExportJob({ spec, notBeforeMs });
+  const jobId = job.jobId;
+  onJob(jobId);
+  const t = Date.now();
+  for (let interval = policy.initialIntervalMs; job.status === 'NEW' || job.status === 'PROCESSING';) {
+    if (Date.now() - t > policy.maxWaitMs) {
+      await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
+      throw ApplicationFailure.nonRetryable(
+        `AEP export job ${jobId} did not finish within ${policy.maxWaitMs} ms; it was cancelled (DELETE)`,
+        FailureType.WaitTimeout,
+      );
+    }
+    await sleep(interval);
+    interval = Math.min(interval * 2, policy.maxIntervalMs);
+    job = await calls.aepGetExportJob(jobId);
+  }
+  if (job.status !== 'SUCCEEDED') {
+    throw ApplicationFailure.nonRetryable(
+      `AEP export job ${jobId} ended ${job.status}${job.errorCodes.length ? ` (error codes ${job.errorCodes.join(', ')})` : ''}`,
+      FailureType.JobFailed,
+    );
+  }
+  return job;
+}
