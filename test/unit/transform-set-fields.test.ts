@@ -61,7 +61,11 @@ describe('compileSetOperation', () => {
   });
 
   it('names the empty segment or the unknown head with the settable paths', () => {
-    expect(compileSetOperation('', 'x')).toMatch(/^"" has an empty segment; settable paths: Address, ChannelType/);
+    expect(compileSetOperation('', 'x')).toBe(
+      '"" has an empty segment; settable paths: Address, ChannelType, EffectiveDate, EndpointStatus, OptOut, ' +
+        'RequestId, Demographic.<field>, Location.<field>, Attributes.<name>, Metrics.<name>, User.UserId, ' +
+        'User.UserAttributes.<name>',
+    );
     expect(compileSetOperation('Address.x', 'x')).toMatch(/^"Address\.x" is not a settable field; settable paths: /);
   });
 });
