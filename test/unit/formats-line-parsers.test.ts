@@ -29,6 +29,12 @@ describe('parseNdjsonLine', () => {
   it('names the unexpected character of bad JSON without echoing the line', () => {
     const row = parseNdjsonLine(line('{"Address": secret@example.com}'), undefined);
     expect(row).toEqual({ kind: 'rejected', line: 7, reason: "invalid JSON: unexpected 's'" });
+    // A short line is echoed whole by the engine ("…, "{"A": xy}" is not valid JSON"): that part is cut too.
+    expect(parseNdjsonLine(line('{"A": xy}'), undefined)).toEqual({
+      kind: 'rejected',
+      line: 7,
+      reason: "invalid JSON: Unexpected token 'x'",
+    });
   });
 
   it('drops each response-only field alone, and keeps the raw line only when nothing was dropped', () => {
