@@ -135,6 +135,11 @@ describe('compileTransform', () => {
     expect(out.Attributes).toEqual(['plan']);
     expect(out.Metrics).toBe('visits');
     expect(out.User).toEqual({ UserId: 'u-1' });
+    const nullMap = exported({ User: { UserId: 'u-1', UserAttributes: null } });
+    expect(keep(compileTransform({ excludeAttributes: ['plan'] })(nullMap)).User).toEqual({
+      UserId: 'u-1',
+      UserAttributes: null,
+    });
   });
 
   it('sets a field under a member that is not an object by replacing that member', () => {

@@ -35,6 +35,7 @@ describe('compileSetOperation', () => {
   it('parses Metrics values as numbers and refuses blanks', () => {
     expect(compileSetOperation('Metrics.visits', '12')).toEqual({ path: ['Metrics', 'visits'], value: 12 });
     expect(compileSetOperation('Metrics.visits', '')).toBe('"Metrics.visits": Metrics values must be numbers (got "")');
+    expect(compileSetOperation('Metrics.visits', '  ')).toMatch(/Metrics values must be numbers/);
   });
 
   it('checks attribute names against Pinpoint’s 50-character limit, at 50 and 51', () => {
@@ -57,7 +58,10 @@ describe('compileSetOperation', () => {
       path: ['Demographic', 'Locale'],
       value: 'de_DE',
     });
-    expect(compileSetOperation('Demographic.Locale.x', 'de_DE')).toMatch(/Demographic has the fields AppVersion/);
+    expect(compileSetOperation('Demographic.Locale.x', 'de_DE')).toBe(
+      '"Demographic.Locale.x": Demographic has the fields AppVersion, Locale, Make, Model, ModelVersion, Platform, ' +
+        'PlatformVersion, Timezone',
+    );
   });
 
   it('names the empty segment or the unknown head with the settable paths', () => {
