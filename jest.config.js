@@ -8,6 +8,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // A mutation run's sandbox copy of the project (stryker.config.mjs) is not part of this one.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
   // Integration tests start real servers (Temporal, S3, the emulator); give them room.

@@ -129,6 +129,32 @@ describe('compileTransform', () => {
     expect(JSON.stringify(input)).toBe(before);
   });
 
+  it('leaves attribute maps that are not objects for validation to reject, and a User without UserAttributes', () => {
+    const malformed = exported({ Attributes: ['plan'], Metrics: 'visits', User: { UserId: 'u-1' } });
+    const out = keep(compileTransform({ excludeAttributes: ['plan'], renameAttributes: { visits: 'v' } })(malformed));
+    expect(out.Attributes).toEqual(['plan']);
+    expect(out.Metrics).toBe('visits');
+    expect(out.User).toEqual({ UserId: 'u-1' });
+    const nullMap = exported({ User: { UserId: 'u-1', UserAttributes: null } });
+    expect(keep(compileTransform({ excludeAttributes: ['plan'] })(nullMap)).User).toEqual({
+      UserId: 'u-1',
+      UserAttributes: null,
+    });
+  });
+
+  it('sets a field under a member that is not an object by replacing that member', () => {
+    const out = keep(compileTransform({ set: { 'Demographic.Locale': 'de_DE' } })(exported({ Demographic: ['x'] })));
+    expect(out.Demographic).toEqual({ Locale: 'de_DE' });
+  });
+
+  it('never changes the exported record when setting a nested attribute alone', () => {
+    const input = exported();
+    const before = JSON.stringify(input);
+    const out = keep(compileTransform({ set: { 'User.UserAttributes.segment': 'vip' } })(input));
+    expect(JSON.stringify(input)).toBe(before);
+    expect(out.User).toEqual({ UserId: 'u-1', UserAttributes: { tier: ['gold'], plan: ['x'], segment: ['vip'] } });
+  });
+
   it('applies filters before anything else and counts the first reason', () => {
     const t = compileTransform({ keepChannelTypes: ['EMAIL'], dropOptedOut: true, dropInactive: true });
     expect(t(exported({ ChannelType: 'SMS', OptOut: 'ALL' }))).toEqual({ kind: 'filtered', reason: 'channel-type' });

@@ -63,6 +63,25 @@ describe('parseTransformSpec', () => {
     expect(issuesOf({ excludeAttributes: ['x'.repeat(51)] })[0]).toMatch(/longer than 50 characters/);
   });
 
+  it('names the option and the attribute in a bad-name message', () => {
+    const long = 'x'.repeat(51);
+    expect(issuesOf({ renameAttributes: { plan: long } })).toEqual([
+      `renameAttributes.plan: attribute: attribute name "${long}" is longer than 50 characters (Pinpoint's limit)`,
+    ]);
+  });
+
+  it('rejects an empty include list with the fix', () => {
+    expect(issuesOf({ includeAttributes: [] })).toEqual([
+      'includeAttributes: is empty; list the attribute names to keep, or leave the option out',
+    ]);
+  });
+
+  it('throws a TransformSpecError by that name', () => {
+    expect(() => parseTransformSpec({ dropInactive: 1 })).toThrow(
+      expect.objectContaining({ name: 'TransformSpecError' }) as Error,
+    );
+  });
+
   it.each([
     ['Id', 'x', /"Id" cannot be set/],
     ['Nope', 'x', /"Nope" is not a settable field; settable paths: Address/],

@@ -1,6 +1,7 @@
 /** Pure helpers of the sync workflow: grouping parts into import jobs, batching, totals, the sliding window. */
 import {
   addPiece,
+  addTotals,
   chunk,
   emptyTotals,
   groupParts,
@@ -9,6 +10,7 @@ import {
   syncLimits,
   transferBatchWorkflowId,
 } from '../../workflows/sync-plan';
+import type { TransferTotals } from '../../workflows/sync-plan';
 import { slidingWindow } from '../../workflows/sync-window';
 
 describe('groupParts', () => {
@@ -25,7 +27,15 @@ describe('groupParts', () => {
   });
 
   it('fills a job exactly to the limit', () => {
-    expect(groupParts([part('a', 50), part('b', 50), part('c', 1)], 100)).toHaveLength(2);
+    const groups = groupParts([part('a', 50), part('b', 50), part('c', 1)], 100);
+    expect(groups.map((g) => g.map((p) => p.key))).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('never makes an empty job, even for a part over the limit', () => {
+    expect(groupParts([part('big', 150), part('a', 10)], 100).map((g) => g.map((p) => p.key))).toEqual([
+      ['big'],
+      ['a'],
+    ]);
   });
 });
 
@@ -77,7 +87,8 @@ describe('totals', () => {
     });
     sortTotals(t);
     expect(t.parts.map((p) => p.key)).toEqual(['p/piece-00000-part-000.json', 'p/piece-00001-part-000.json']);
-    expect(t.rejectedKeys).toEqual(['r/piece-00001.ndjson']);
+    expect(t.rejectedKeys).toStrictEqual(['r/piece-00001.ndjson']);
+    expect(t).toMatchObject({ pieces: 2, bytesIn: 8, bytesOut: 120 });
     expect(syncCounts(t, { processed: 11, failed: 1 })).toEqual({
       exported: 15,
       transformed: 12,
@@ -86,6 +97,49 @@ describe('totals', () => {
       processed: 11,
       failed: 1,
     });
+  });
+});
+
+describe('addTotals and sortTotals', () => {
+  function totals(pieces: number, keys: string[], rejectedKeys: string[]): TransferTotals {
+    return {
+      pieces,
+      read: pieces * 10,
+      written: pieces * 8,
+      filtered: pieces,
+      rejected: pieces,
+      bytesIn: pieces * 100,
+      bytesOut: pieces * 90,
+      parts: keys.map((key) => ({ key, size: 1 })),
+      rejectedKeys,
+    };
+  }
+
+  it('adds a batch child’s totals to the parent’s', () => {
+    const parent = totals(1, ['p/piece-00000'], []);
+    addTotals(parent, totals(2, ['p/piece-00002', 'p/piece-00001'], ['r/piece-00002']));
+    expect(parent).toStrictEqual({
+      pieces: 3,
+      read: 30,
+      written: 24,
+      filtered: 3,
+      rejected: 3,
+      bytesIn: 300,
+      bytesOut: 270,
+      parts: [
+        { key: 'p/piece-00000', size: 1 },
+        { key: 'p/piece-00002', size: 1 },
+        { key: 'p/piece-00001', size: 1 },
+      ],
+      rejectedKeys: ['r/piece-00002'],
+    });
+  });
+
+  it('sorts parts and rejected keys by key, whatever order the batches finished in', () => {
+    const t = totals(3, ['p/c', 'p/a', 'p/b', 'p/a'], ['r/z', 'r/x', 'r/y']);
+    sortTotals(t);
+    expect(t.parts.map((p) => p.key)).toEqual(['p/a', 'p/a', 'p/b', 'p/c']);
+    expect(t.rejectedKeys).toEqual(['r/x', 'r/y', 'r/z']);
   });
 });
 
