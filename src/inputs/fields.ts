@@ -17,7 +17,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** Pinpoint's per-job import limit. */
 export const MAX_IMPORT_JOB_BYTES = PINPOINT_MAX_IMPORT_JOB_BYTES;
 
-const providerName = z.enum(['pinpoint', 'aep'], {
+export const providerName = z.enum(['pinpoint', 'aep'], {
   error: 'provider must be "pinpoint" or "aep"',
 });
 
