@@ -115,7 +115,7 @@ describe('input fields', () => {
       'role ARN is required: the IAM role Pinpoint assumes to reach the bucket',
     ]);
     expect(messages(fields.roleArn, 'arn:aws-cn:iam::123456789012:role/x')).toEqual([]);
-    expect(messages(fields.providerName, 'sfmc')).toEqual(['provider must be "pinpoint" (AEP is not supported yet)']);
+    expect(messages(fields.providerName, 'sfmc')).toEqual(['provider must be "pinpoint" or "aep"']);
   });
 });
 
