@@ -74,7 +74,7 @@ afterAll(async () => {
 it('runs with every default port taken (a Temporal dev server on 7233), on free ports it names; a second run reuses its stack', async () => {
   const d = DEFAULT_STACK_OPTIONS;
   const mine = await hold(d.temporalPort);
-  for (const port of [d.uiPort, d.s3Port, d.emulatorPort]) await hold(port);
+  for (const port of [d.uiPort, d.s3Port, d.emulatorPort, d.aepPort]) await hold(port);
 
   const first = await runDemo(['--endpoints', '300']);
   expect(first.stderr).toBe('');
@@ -82,7 +82,7 @@ it('runs with every default port taken (a Temporal dev server on 7233), on free 
   const moved = /Temporal dev server: port 7233 is in use(.*?); the demo uses port (\d+) instead/.exec(first.stdout);
   expect(moved).not.toBeNull();
   if (mine) expect(moved![1]).toContain(`by pid ${process.pid} (`);
-  for (const label of ['Temporal Web UI', 'S3 (SeaweedFS)', 'Pinpoint emulator']) {
+  for (const label of ['Temporal Web UI', 'S3 (SeaweedFS)', 'Pinpoint emulator', 'AEP emulator']) {
     expect(first.stdout).toMatch(
       new RegExp(`${label.replace(/[()]/g, '\\$&')}: port \\d+ is in use.*uses port \\d+ instead`),
     );
@@ -90,14 +90,15 @@ it('runs with every default port taken (a Temporal dev server on 7233), on free 
   expect(first.stdout).toContain('The target application now holds');
   const stackEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
   expect(stackEnv.TEMPORAL_ADDRESS).toBe(`127.0.0.1:${moved![2]}`);
-  for (const port of [d.temporalPort, d.uiPort, d.s3Port, d.emulatorPort]) {
+  for (const port of [d.temporalPort, d.uiPort, d.s3Port, d.emulatorPort, d.aepPort]) {
     expect(Object.values(stackEnv).join(' ')).not.toContain(`:${port}`);
   }
 
   const second = await runDemo(['--endpoints', '300']);
   expect(second.stderr).toBe('');
   expect(second.code).toBe(0);
-  expect(second.stdout.match(/the demo's stack already runs it \(pid \d+\); reused/g)).toHaveLength(3);
+  // Temporal, S3, the Pinpoint emulator and the AEP emulator.
+  expect(second.stdout.match(/the demo's stack already runs it \(pid \d+\); reused/g)).toHaveLength(4);
   expect(second.stdout).not.toContain('instead');
   expect(parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'))).toEqual(stackEnv);
 }, 480_000);
