@@ -4,13 +4,12 @@
  * once), bad input, and a cancel during the wait. Seconds in all; the same paths on real servers are in
  * test/integration/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../../src/contracts';
 import type { ExportInput, ExportReport, JobSnapshot } from '../../src/contracts';
-import { startTimeSkipping } from '../harness/time-skipping';
-import { bundleWorkflows, runWithActivities, type MockActivities } from './mock-worker';
+import { runFailure, runWithActivities, timeSkippingSuite, type MockActivities } from './mock-worker';
 
 const APP = 'a'.repeat(32);
 const INPUT: ExportInput = {
@@ -53,31 +52,11 @@ function happyActivities(calls: string[]): MockActivities {
   };
 }
 
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
-
-let env: TestWorkflowEnvironment;
-let bundle: Awaited<ReturnType<typeof bundleWorkflows>>;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  bundle = await bundleWorkflows();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 test('a job that succeeds: the pieces under the run prefix are listed and reported', async () => {
   const calls: string[] = [];
-  const report = await runWithActivities(env, bundle, happyActivities(calls), (client, taskQueue) =>
+  const report = await runWithActivities(suite.env, suite.bundle, happyActivities(calls), (client, taskQueue) =>
     client.workflow.execute('exportEndpoints', { args: [INPUT], taskQueue, workflowId: 'exp-ok' }),
   );
   const r = report as ExportReport;
@@ -90,8 +69,8 @@ test('a job that succeeds: the pieces under the run prefix are listed and report
 test('a job that ends FAILED fails the run as JobFailed with the platform’s reason; nothing is listed', async () => {
   const calls: string[] = [];
   const acts = { ...happyActivities(calls), waitForJob: () => snapshot('FAILED', 'FAILED') };
-  const f = await failureOf(
-    runWithActivities(env, bundle, acts, (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, acts, (client, taskQueue) =>
       client.workflow.execute('exportEndpoints', { args: [INPUT], taskQueue, workflowId: 'exp-failed' }),
     ),
   );
@@ -112,8 +91,8 @@ test('a max wait that runs out: the run deletes what it wrote and fails as JobTi
       );
     },
   };
-  const f = await failureOf(
-    runWithActivities(env, bundle, acts, (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, acts, (client, taskQueue) =>
       client.workflow.execute('exportEndpoints', { args: [INPUT], taskQueue, workflowId: 'exp-timeout' }),
     ),
   );
@@ -133,14 +112,14 @@ test('transient failures are retried with back-off until the call succeeds (minu
       return { job: snapshot('CREATED', 'CREATED'), adopted: true };
     },
   };
-  const started = await env.currentTimeMs();
-  const report = (await runWithActivities(env, bundle, acts, (client, taskQueue) =>
+  const started = await suite.env.currentTimeMs();
+  const report = (await runWithActivities(suite.env, suite.bundle, acts, (client, taskQueue) =>
     client.workflow.execute('exportEndpoints', { args: [INPUT], taskQueue, workflowId: 'exp-retry' }),
   )) as ExportReport;
   expect(report.status).toBe('COMPLETED');
   expect(attempts).toBe(6);
   // Back-off 1 s, 2 s, 4 s, 8 s, 16 s: at least 31 s of workflow time passed.
-  expect((await env.currentTimeMs()) - started).toBeGreaterThanOrEqual(31_000);
+  expect((await suite.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(31_000);
 });
 
 test('bad input fails the run before any job is created', async () => {
@@ -151,8 +130,8 @@ test('bad input fails the run before any job is created', async () => {
       throw ApplicationFailure.nonRetryable('applicationId must be 32 hex characters', FailureType.BadInput);
     },
   };
-  const f = await failureOf(
-    runWithActivities(env, bundle, acts, (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, acts, (client, taskQueue) =>
       client.workflow.execute('exportEndpoints', { args: [INPUT], taskQueue, workflowId: 'exp-bad' }),
     ),
   );
@@ -183,7 +162,7 @@ test('a cancel during the wait: the run deletes what it wrote and ends Canceled;
       canCancel: false,
     }),
   };
-  const { err, followUp } = await runWithActivities(env, bundle, acts, async (client, taskQueue) => {
+  const { err, followUp } = await runWithActivities(suite.env, suite.bundle, acts, async (client, taskQueue) => {
     const handle = await client.workflow.start('exportEndpoints', {
       args: [INPUT],
       taskQueue,

@@ -3,12 +3,10 @@
  * (never more jobs at once than maxConcurrentJobs), a failure that stops new jobs, nothing to import, too many
  * rejected rows, and what is deleted at the end. The same paths on real servers are in test/integration/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/client';
 import { FailureType } from '../../src/contracts';
 import type { ImportInput, ImportReport, JobSnapshot } from '../../src/contracts';
-import { startTimeSkipping } from '../harness/time-skipping';
-import { bundleWorkflows, runWithActivities, type MockActivities } from './mock-worker';
+import { runFailure, runWithActivities, timeSkippingSuite, type MockActivities } from './mock-worker';
 
 const APP = 'b'.repeat(32);
 const INPUT: ImportInput = {
@@ -75,29 +73,11 @@ function activities(trace: Trace, parts: number, rejected = 0): MockActivities {
 
 const newTrace = (): Trace => ({ events: [], running: 0, maxRunning: 0 });
 
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
-}
-
-let env: TestWorkflowEnvironment;
-let bundle: Awaited<ReturnType<typeof bundleWorkflows>>;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  bundle = await bundleWorkflows();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 test('five parts, two jobs at a time: every part gets one job, never three at once; staging is released', async () => {
   const trace = newTrace();
-  const report = (await runWithActivities(env, bundle, activities(trace, 5), (client, taskQueue) =>
+  const report = (await runWithActivities(suite.env, suite.bundle, activities(trace, 5), (client, taskQueue) =>
     client.workflow.execute('importEndpoints', {
       args: [{ ...INPUT, maxConcurrentJobs: 2 }],
       taskQueue,
@@ -118,8 +98,8 @@ test('a wait that fails stops the lanes: no new job starts after it, and the run
     if (input.job.jobId === 'job-1') throw ApplicationFailure.nonRetryable('access denied', 'AccessDenied');
     return new Promise((resolve) => setTimeout(() => resolve(job(input.job.jobId, 'SUCCEEDED')), 200));
   };
-  const f = await failureOf(
-    runWithActivities(env, bundle, acts, (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, acts, (client, taskQueue) =>
       client.workflow.execute('importEndpoints', {
         args: [{ ...INPUT, maxConcurrentJobs: 1 }],
         taskQueue,
@@ -134,8 +114,8 @@ test('a wait that fails stops the lanes: no new job starts after it, and the run
 
 test('every row rejected: the run fails as NothingToImport without creating a job', async () => {
   const trace = newTrace();
-  const f = await failureOf(
-    runWithActivities(env, bundle, activities(trace, 0, 3), (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, activities(trace, 0, 3), (client, taskQueue) =>
       client.workflow.execute('importEndpoints', { args: [INPUT], taskQueue, workflowId: 'imp-nothing' }),
     ),
   );
@@ -147,8 +127,8 @@ test('every row rejected: the run fails as NothingToImport without creating a jo
 test('rejected rows over --max-rejected fail the run as TooManyRejected after the valid rows were imported', async () => {
   const trace = newTrace();
   const input = { ...INPUT, maxRejected: { percent: 10 } };
-  const f = await failureOf(
-    runWithActivities(env, bundle, activities(trace, 1, 2), (client, taskQueue) =>
+  const f = await runFailure(
+    runWithActivities(suite.env, suite.bundle, activities(trace, 1, 2), (client, taskQueue) =>
       client.workflow.execute('importEndpoints', { args: [input], taskQueue, workflowId: 'imp-too-many' }),
     ),
   );
@@ -156,7 +136,7 @@ test('rejected rows over --max-rejected fail the run as TooManyRejected after th
   // 2 rejected locally of 12 rows (10 processed by the job) is 16.7 % > 10 %.
   expect(f.message).toMatch(/^2 of 12 rows were rejected/);
   expect((f.details?.[0] as ImportReport).totals.processed).toBe(10);
-  const within = await runWithActivities(env, bundle, activities(newTrace(), 1, 1), (client, taskQueue) =>
+  const within = await runWithActivities(suite.env, suite.bundle, activities(newTrace(), 1, 1), (client, taskQueue) =>
     client.workflow.execute('importEndpoints', {
       args: [{ ...INPUT, maxRejected: { percent: 10 } }],
       taskQueue,
@@ -168,7 +148,7 @@ test('rejected rows over --max-rejected fail the run as TooManyRejected after th
 
 test('--keep-staging: nothing is deleted when the run ends', async () => {
   const trace = newTrace();
-  const report = (await runWithActivities(env, bundle, activities(trace, 2), (client, taskQueue) =>
+  const report = (await runWithActivities(suite.env, suite.bundle, activities(trace, 2), (client, taskQueue) =>
     client.workflow.execute('importEndpoints', {
       args: [{ ...INPUT, keepStaging: true }],
       taskQueue,

@@ -1,7 +1,9 @@
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { startTimeSkipping } from '../harness/time-skipping';
 
 /** Mocked activities by name (plain functions; the worker sees each as async): only those a test's path reaches need to exist. */
 export type MockActivities = Record<string, (...args: never[]) => unknown>;
@@ -15,7 +17,7 @@ function asActivities(mocks: MockActivities): Record<string, (...args: never[]) 
 type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowCode>>;
 
 /** The project's workflows, bundled once per test file. */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
+function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
 }
 
@@ -42,4 +44,29 @@ export async function runWithActivities<T>(
     maxHeartbeatThrottleInterval: '500ms',
   });
   return worker.runUntil(body(env.client, taskQueue));
+}
+
+/** A test file's time-skipping server and bundled workflows: started before its tests, stopped after them. */
+export function timeSkippingSuite(): { env: TestWorkflowEnvironment; bundle: WorkflowBundle } {
+  const suite = {} as { env: TestWorkflowEnvironment; bundle: WorkflowBundle };
+  beforeAll(async () => {
+    suite.env = await startTimeSkipping();
+    suite.bundle = await bundleWorkflows();
+  });
+  afterAll(async () => {
+    await suite.env?.teardown();
+  });
+  return suite;
+}
+
+/** The ApplicationFailure a workflow run ended with (the test fails if it completed or failed otherwise). */
+export async function runFailure(run: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
 }

@@ -3,10 +3,8 @@
  * maxParallelTransfers (inline and in batch children), import jobs never exceed maxConcurrentJobs, every part
  * lands in exactly one job, and the counts add up. The real-stack sync tests are in test/integration/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { JobSnapshot, SyncInput, SyncReport } from '../../src/contracts';
-import { startTimeSkipping } from '../harness/time-skipping';
-import { bundleWorkflows, runWithActivities, type MockActivities } from './mock-worker';
+import { runWithActivities, timeSkippingSuite, type MockActivities } from './mock-worker';
 
 const SOURCE = 'c'.repeat(32);
 const TARGET = 'd'.repeat(32);
@@ -82,16 +80,7 @@ function activities(pieces: number, transfers: Gauge, imports: Gauge, partsPerJo
   };
 }
 
-let env: TestWorkflowEnvironment;
-let bundle: Awaited<ReturnType<typeof bundleWorkflows>>;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  bundle = await bundleWorkflows();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 test.each([
   ['inline', 100],
@@ -110,12 +99,16 @@ test.each([
       // Two parts per import job.
       maxJobBytes: 2 * PART_BYTES,
     };
-    const report = (await runWithActivities(env, bundle, activities(7, transfers, imports, partsPerJob), (client, tq) =>
-      client.workflow.execute('syncEndpoints', {
-        args: [input],
-        taskQueue: tq,
-        workflowId: `sync-${transferBatchSize}`,
-      }),
+    const report = (await runWithActivities(
+      suite.env,
+      suite.bundle,
+      activities(7, transfers, imports, partsPerJob),
+      (client, tq) =>
+        client.workflow.execute('syncEndpoints', {
+          args: [input],
+          taskQueue: tq,
+          workflowId: `sync-${transferBatchSize}`,
+        }),
     )) as SyncReport;
     expect(report.status).toBe('COMPLETED');
     expect(transfers.max).toBe(2);
