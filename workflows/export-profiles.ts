@@ -1,20 +1,18 @@
 import {
   ActivityCancellationType,
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { FailureType } from '../src/contracts/failures';
 import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts/s3-location';
 import { AEP_POLL_DEFAULTS } from '../src/contracts/aep-export';
 import type { ExportProfilesBatch, ExportProfilesInput, ExportProfilesReport } from '../src/contracts/aep-export';
 import { runFailure } from './helpers/failures';
 import { endCancelled } from './helpers/outcome';
 import { PipelineTracker } from './helpers/tracker';
+import { aepCalls as calls, CREATION_SKEW_MS, runAepExportJob } from './helpers/aep-job';
 
 /**
  * exportProfiles (Adobe Experience Platform): check the input → create the dataset if asked → create
@@ -25,10 +23,6 @@ import { PipelineTracker } from './helpers/tracker';
  * application ids, the `progress` query and the AudienceflowStatus search attribute.
  */
 
-const calls = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
 const downloads = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
@@ -36,9 +30,6 @@ const downloads = proxyActivities<Activities>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
-
-/** Clock skew allowed between the worker and the platform when matching a job's creation time. */
-const CREATION_SKEW_MS = 60_000;
 
 export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportProfilesReport> {
   const { workflowId, runId, startTime } = workflowInfo();
@@ -73,34 +64,22 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       segmentPerBatch: input.segmentPerBatch,
     };
     t0 = Date.now();
-    let job = await calls.aepCreateOrFindExportJob({ spec, notBeforeMs });
+    const job = await runAepExportJob(
+      spec,
+      notBeforeMs,
+      poll,
+      (id, status) => {
+        jobId = id;
+        marks.createJob = Date.now() - t0;
+        t0 = Date.now();
+        t.jobIds([id]);
+        t.update({ jobId: id, jobStatus: status });
+        t.phase('waiting');
+      },
+      (status) => t.update({ jobStatus: status }),
+    );
     jobId = job.jobId;
-    marks.createJob = Date.now() - t0;
-    t.jobIds([jobId]);
-    t.update({ jobId, jobStatus: job.status });
-
-    t.phase('waiting');
-    t0 = Date.now();
-    for (let interval = poll.initialIntervalMs; job.status === 'NEW' || job.status === 'PROCESSING';) {
-      if (Date.now() - t0 > poll.maxWaitMs) {
-        await calls.aepCancelExportJob({ jobId, spec, notBeforeMs });
-        throw ApplicationFailure.nonRetryable(
-          `AEP export job ${jobId} did not finish within ${poll.maxWaitMs} ms; it was cancelled (DELETE)`,
-          FailureType.WaitTimeout,
-        );
-      }
-      await sleep(interval);
-      interval = Math.min(interval * 2, poll.maxIntervalMs);
-      job = await calls.aepGetExportJob(jobId);
-      t.update({ jobStatus: job.status });
-    }
     marks.wait = Date.now() - t0;
-    if (job.status !== 'SUCCEEDED') {
-      throw ApplicationFailure.nonRetryable(
-        `AEP export job ${jobId} ended ${job.status}${job.errorCodes.length ? ` (error codes ${job.errorCodes.join(', ')})` : ''}`,
-        FailureType.JobFailed,
-      );
-    }
 
     t.phase('downloading', `${job.batches.length} batch(es)`);
     t0 = Date.now();

@@ -3,7 +3,6 @@ import type { Activities } from '../../activities';
 import { AEP_POLL_DEFAULTS } from '../../src/contracts/aep-export';
 import { FailureType } from '../../src/contracts/failures';
 
-type AepCalls = Pick<Activities, 'aepCreateOrFindExportJob' | 'aepGetExportJob' | 'aepCancelExportJob'>;
 export type AepJobSpec = Parameters<Activities['aepCreateOrFindExportJob']>[0]['spec'];
 export type AepJob = Awaited<ReturnType<Activities['aepGetExportJob']>>;
 
@@ -18,20 +17,21 @@ export const CREATION_SKEW_MS = 60_000;
 
 /**
  * Creates the AEP export job (or finds the one a retried attempt created, by fingerprint), calls
- * `onJob` with its id, polls with backoff until it ends, and DELETEs it when it runs past maxWaitMs.
- * Fails unless the job SUCCEEDED.
+ * `onJob` with its id, polls with backoff until it ends (`onStatus` after each poll), and DELETEs it when it
+ * runs past maxWaitMs. Fails unless the job SUCCEEDED. exportProfiles and activateSegment share it.
  */
 export async function runAepExportJob(
   spec: AepJobSpec,
   notBeforeMs: number,
   poll: Partial<typeof AEP_POLL_DEFAULTS> | undefined,
-  onJob: (jobId: string) => void,
-  calls: AepCalls = aepCalls,
+  onJob: (jobId: string, status: string) => void,
+  onStatus: (status: string) => void = () => undefined,
 ): Promise<AepJob> {
+  const calls = aepCalls;
   const policy = { ...AEP_POLL_DEFAULTS, ...poll };
   let job = await calls.aepCreateOrFindExportJob({ spec, notBeforeMs });
   const jobId = job.jobId;
-  onJob(jobId);
+  onJob(jobId, job.status);
   const t = Date.now();
   for (let interval = policy.initialIntervalMs; job.status === 'NEW' || job.status === 'PROCESSING';) {
     if (Date.now() - t > policy.maxWaitMs) {
@@ -44,6 +44,7 @@ export async function runAepExportJob(
     await sleep(interval);
     interval = Math.min(interval * 2, policy.maxIntervalMs);
     job = await calls.aepGetExportJob(jobId);
+    onStatus(job.status);
   }
   if (job.status !== 'SUCCEEDED') {
     throw ApplicationFailure.nonRetryable(
