@@ -1,6 +1,7 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { FailureType, parseS3Url, PINPOINT_MAX_IMPORT_JOB_BYTES, runPrefix } from '../src/contracts';
 import type { JobSnapshot } from '../src/contracts';
+import { emptyActivationTotals } from '../src/contracts/aep-activate';
 import type { ActivateSegmentInput, ActivateSegmentReport, ActivationTotals } from '../src/contracts/aep-activate';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { aepCalls, CREATION_SKEW_MS, runAepExportJob } from './helpers/aep-job';
@@ -41,14 +42,7 @@ export async function activateSegment(raw: ActivateSegmentInput): Promise<Activa
   let totals: ActivationTotals | undefined;
   const importJobs: JobSnapshot[] = [];
   const report = (status: ActivateSegmentReport['status'], message?: string): ActivateSegmentReport => {
-    const { parts: _parts, ...counts } = totals ?? {
-      profiles: 0,
-      endpoints: { EMAIL: 0, SMS: 0 },
-      rejected: 0,
-      withoutEndpoint: 0,
-      parts: [],
-      files: 0,
-    };
+    const { parts: _parts, ...counts } = totals ?? emptyActivationTotals();
     return {
       workflowId,
       runId,

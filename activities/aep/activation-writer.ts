@@ -4,6 +4,7 @@
  * names only) in `<prefix>rejected-rows.ndjson`. A dry run counts and writes nothing.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { emptyActivationTotals } from '../../src/contracts/aep-activate';
 import type { ActivationChannel, ActivationTotals } from '../../src/contracts/aep-activate';
 import { validateEndpoint } from '../../src/formats';
 import type { EndpointRecord } from '../../src/formats';
@@ -23,14 +24,7 @@ export interface ActivationTarget {
 }
 
 export class ActivationWriter {
-  readonly totals: ActivationTotals = {
-    profiles: 0,
-    endpoints: { EMAIL: 0, SMS: 0 },
-    rejected: 0,
-    withoutEndpoint: 0,
-    parts: [],
-    files: 0,
-  };
+  readonly totals: ActivationTotals = emptyActivationTotals();
   private readonly parts: PartWriter;
   private readonly cutter: PartCutter;
   private rejects: S3ObjectWriter | undefined;

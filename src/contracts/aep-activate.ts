@@ -60,6 +60,11 @@ export interface ActivationTotals {
   files: number;
 }
 
+/** Totals before any profile was read. */
+export function emptyActivationTotals(): ActivationTotals {
+  return { profiles: 0, endpoints: { EMAIL: 0, SMS: 0 }, rejected: 0, withoutEndpoint: 0, parts: [], files: 0 };
+}
+
 export interface ActivateSegmentReport {
   workflowId: string;
   runId: string;
