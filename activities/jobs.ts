@@ -7,6 +7,7 @@ import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../s
 import type { ActivityDeps } from './deps';
 import { pollDelayMs } from './support/backoff';
 import { rethrowCancellation } from './support/cancellation';
+import { heartbeatWhile } from './support/heartbeat';
 import { maskAddresses } from './support/mask';
 import { stopAndSnapshot } from './support/stop-jobs';
 import type { StoppedJobs } from './support/stop-jobs';
@@ -152,8 +153,16 @@ export function createJobActivities(deps: ActivityDeps) {
       // Measured from the first attempt, so retries do not extend the deadline.
       const startedAt = ctx.info.scheduledTimestampMs;
       try {
+        let last: PollHeartbeat | undefined = resumed;
         for (;;) {
-          const { snapshot } = await p.getJob(input.job, { abortSignal: ctx.cancellationSignal });
+          const { snapshot } = await heartbeatWhile(
+            ctx,
+            () => last,
+            (abortSignal) => p.getJob(input.job, { abortSignal }),
+            {
+              what: `the status request for ${input.job.kind.toLowerCase()} job ${input.job.jobId}`,
+            },
+          );
           polls++;
           const terminal = isTerminal(snapshot.state);
           const delay = terminal ? 0 : pollDelayMs(input.poll, polls);
@@ -165,6 +174,7 @@ export function createJobActivities(deps: ActivityDeps) {
             polls,
             nextPollInMs: delay,
           };
+          last = details;
           ctx.heartbeat(details);
           if (terminal) return snapshot;
           if (snapshot.rawStatus !== lastStatus) tellRun(ctx, snapshot);

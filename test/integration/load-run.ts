@@ -6,6 +6,7 @@
  * activity retries and the longest schedule-to-start latency; checks every sync's counts and jobs exactly.
  */
 import fs from 'node:fs';
+import { DeleteAppCommand } from '@aws-sdk/client-pinpoint';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { SyncReport } from '../../src/contracts';
@@ -180,6 +181,8 @@ export async function runLoad(
     const runPeak = sampler.stop();
     for (const w of workers) if (!peak.has(w.pid)) peak.set(w.pid, rssMb(w.pid));
     const problems = await checkSyncs(env, sources, targets, before, results);
+    // The emulator holds every endpoint in memory: drop the checked targets before the next run adds its own.
+    await Promise.all(targets.map((id) => env.pinpoint.send(new DeleteAppCommand({ ApplicationId: id }))));
     const history = await historyStats(handles);
     const endpoints = sources.reduce((a, s) => a + s.endpoints, 0);
     return {

@@ -2,7 +2,8 @@
  * A lost create response never makes a second job: CreateImportJob (and CreateExportJob) carried out
  * by the emulator but answered 500, so the activity fails after the job exists and its retry must
  * adopt that job. Deterministic (the emulator's errorAfterCommitNext fault), for a local-file import,
- * an S3-prefix import split into several jobs, and a sync's export and import steps. Real Temporal,
+ * an S3-prefix import split into several jobs, and a sync's export and import steps; and a status answer slower
+ * than the heartbeat timeout, which must not be mistaken for a dead worker. Real Temporal,
  * real S3, the emulator through the unmodified SDK.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -95,6 +96,21 @@ test('local-file import: a lost CreateImportJob response is adopted — exactly 
   expect(counts.endpoints).toBe(60);
   expect(await retriedAttempts(handle, 'createOrAdoptImportJob')).toBe(1);
 });
+
+test('a status answer slower than the heartbeat timeout (10 s) is waited for, not taken for a dead worker', async () => {
+  const app = await createApp(env.pinpoint);
+  const file = path.join(tmp, 'slow.csv');
+  fs.writeFileSync(file, endpointsToCsv(rows(5, 'slow')));
+  // Only the job's status requests are slow: the wait activity heartbeats while each one is in flight.
+  await emulatorAdmin(env).faults({ operations: ['GetImportJob'], latencyMs: 11_000 });
+
+  const { handle, report } = await runImport(importInput(app, { source: { kind: 'local', paths: [file] } }));
+
+  expect(report.status).toBe('COMPLETED');
+  expect(report.totals).toMatchObject({ processed: 5, failed: 0 });
+  expect((await emulatorAdmin(env).app(app)).jobs.import).toBe(1);
+  expect(await retriedAttempts(handle, 'waitForJob')).toBe(0);
+}, 90_000);
 
 test('S3 import split into jobs: a lost response on the second job is adopted — one job per part', async () => {
   const app = await createApp(env.pinpoint);
