@@ -7,7 +7,7 @@
  * (VmHWM), heartbeat timeouts and activity retries in the histories, the longest schedule-to-start latency.
  *
  *   NODE_OPTIONS=--max-old-space-size=12288 npx tsx bench/load.ts [--syncs 25] [--endpoints 10000-50000]
- *     [--piece-endpoints 100000] [--max-parallel-transfers 4] [--pace instant] [--runs 1,2,2-kill]
+ *     [--large 3[:80000]] [--piece-endpoints 100000] [--max-parallel-transfers 4] [--pace instant] [--runs 1,2,2-kill]
  *
  * NODE_OPTIONS gives this process (which holds the emulator's endpoints in memory: 100 syncs of up to 50,000
  * endpoints need more than Node's default 4 GB heap) room; the workers start without it.
@@ -37,6 +37,8 @@ function count(name: string, fallback: number): number {
   return n;
 }
 
+const LARGE_SYNC_ENDPOINTS = 80_000;
+
 /** "20000" or "10000-50000": `syncs` sizes, spread evenly over the range. */
 function sizes(syncs: number): number[] {
   const raw = flag('endpoints', '10000-50000');
@@ -45,7 +47,24 @@ function sizes(syncs: number): number[] {
   const lo = Number(m[1]);
   const hi = Number(m[2] ?? m[1]);
   if (lo < 1 || hi < lo) throw new Error(`--endpoints "${raw}": give a range low-high with 1 ≤ low ≤ high`);
-  return Array.from({ length: syncs }, (_, i) => Math.round(syncs === 1 ? hi : lo + ((hi - lo) * i) / (syncs - 1)));
+  const spread = Array.from({ length: syncs }, (_, i) =>
+    Math.round(syncs === 1 ? hi : lo + ((hi - lo) * i) / (syncs - 1)),
+  );
+  return withLargeSyncs(spread);
+}
+
+/**
+ * `--large K[:E]`: the last K syncs export E endpoints instead (default 80,000: one piece of about 5 MiB gzipped, over
+ * the 4 MiB from which a piece is parsed in the worker's processing threads; 50,000 endpoints make about 3.1 MiB).
+ */
+function withLargeSyncs(spread: number[]): number[] {
+  const raw = flag('large', '0');
+  const m = /^(\d+)(?::(\d+))?$/.exec(raw);
+  if (!m)
+    throw new Error(`--large "${raw}": give a number of syncs, optionally with their endpoints, e.g. 3 or 3:80000`);
+  const k = Math.min(Number(m[1]), spread.length);
+  const endpoints = Number(m[2] ?? LARGE_SYNC_ENDPOINTS);
+  return spread.map((n, i) => (i >= spread.length - k ? endpoints : n));
 }
 
 interface RunSpec {
@@ -139,7 +158,7 @@ async function main(): Promise<void> {
   const limits = results[0]?.limits[0] ?? '';
   process.stdout.write(
     `\nnode ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end; ` +
-      `${syncs} syncs of ${perSync[0]}–${perSync[perSync.length - 1]} endpoints, pieces of ${pieceEndpoints}, ` +
+      `${syncs} syncs of ${Math.min(...perSync)}–${Math.max(...perSync)} endpoints, pieces of ${pieceEndpoints}, ` +
       `--max-parallel-transfers ${maxParallelTransfers}\n${limits}\n\n${table(results)}\n`,
   );
   const out = path.join(__dirname, 'results', `load-${syncs}.json`);
