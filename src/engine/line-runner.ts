@@ -1,23 +1,24 @@
 /**
- * Runs a LineProcessor on the activity's own thread or in a worker thread, behind one interface, and
- * pumps a byte stream through it.
+ * Which way an input runs, behind one interface (LineRunner): inline on the activity's thread (the LineFeeder as it
+ * is), in one worker thread, or in several at once (parallel-runner.ts) — chosen by the input's size and by the
+ * threads the process has free (process-budget.ts).
  *
- * In a thread, the parsing and validation of a large input overlap with the reads, the gunzip and
- * the S3 writes on the activity's thread: the difference between the sum and the maximum of the
- * two. Small inputs stay inline: a thread costs a few hundred milliseconds to start (it loads the
- * TypeScript sources through tsx, as the worker process does).
+ * In a thread, the parsing and validation of a large input overlap with the reads, the gunzip and the S3 writes on
+ * the activity's thread: the difference between the sum and the maximum of the two. Small inputs stay inline: a
+ * thread costs a few hundred milliseconds to start (it loads the TypeScript sources through tsx, as the worker
+ * process does), less when an idle one is reused (line-threads.ts).
  */
 import os from 'node:os';
+import type { ChunkOutput } from './chunk-output';
 import { LineFeeder } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
-import type { ChunkOutput } from './line-processor';
-import { acquireLineThread, releaseLineThread } from './line-thread-pool';
+import { acquireLineThread, releaseLineThread } from './line-threads';
 import { parallelRunner } from './parallel-runner';
 import { processBudget } from './process-budget';
 import type { Budget } from './process-budget';
 
 export interface LineRunner {
-  /** Takes ownership of `chunk` (its ArrayBuffer may be transferred to the thread). */
+  /** Takes ownership of `chunk` (its ArrayBuffer may be transferred to a thread); the answer hands it back (`spent`). */
   push(chunk: Uint8Array): Promise<ChunkOutput>;
   end(): Promise<ChunkOutput>;
   /**
@@ -49,9 +50,9 @@ export function openLineRunner(
   threads = 1,
   budget: Budget = processBudget().threads,
 ): LineRunner {
-  if (inputBytes < threadMinBytes) return inlineRunner(config);
+  if (inputBytes < threadMinBytes) return new LineFeeder(config);
   const lent = budget.takeUpTo(threads);
-  if (lent === 0) return inlineRunner(config);
+  if (lent === 0) return new LineFeeder(config);
   let runner: LineRunner;
   try {
     runner = lent > 1 ? parallelRunner(config, lent) : threadRunner(config);
@@ -61,8 +62,7 @@ export function openLineRunner(
   }
   let returned = false;
   return {
-    push: (chunk) => runner.push(chunk),
-    end: () => runner.end(),
+    ...runner,
     close: async () => {
       try {
         await runner.close();
@@ -74,18 +74,7 @@ export function openLineRunner(
   };
 }
 
-function inlineRunner(config: LineFeederConfig): LineRunner {
-  const feeder = new LineFeeder(config);
-  return {
-    push: async (chunk) => ({ ...(await feeder.push(chunk)), spent: chunk }),
-    end: () => feeder.end(),
-    close: () => {
-      feeder.destroy();
-      return Promise.resolve();
-    },
-  };
-}
-
+/** One worker thread does it all: gunzip, lines, records, parts (line-worker.ts runs a LineFeeder there). */
 function threadRunner(config: LineFeederConfig): LineRunner {
   const thread = acquireLineThread(config);
   let finished = false;
@@ -103,65 +92,4 @@ function threadRunner(config: LineFeederConfig): LineRunner {
       await releaseLineThread(thread, finished);
     },
   };
-}
-
-/** Bytes handed to the processor at a time. */
-const INPUT_CHUNK_BYTES = 1024 * 1024;
-/** Chunks handed to the processor and not yet consumed (bounds memory: about 2 MiB each). */
-const IN_FLIGHT = 2;
-
-/**
- * Feeds `source` (stored bytes: the runner gunzips) through `runner` in chunks of 1 MiB, up to IN_FLIGHT chunks ahead of `consume`, which
- * gets every answer in order (and is where the caller writes and waits for S3). Stops reading when an
- * answer says the input cannot be read further. `onChunk` runs after each chunk read (heartbeats).
- */
-export async function pumpLines(
-  source: AsyncIterable<Buffer>,
-  runner: LineRunner,
-  consume: (out: ChunkOutput) => Promise<void>,
-  onChunk: () => void = () => undefined,
-): Promise<void> {
-  const pending: Promise<ChunkOutput>[] = [];
-  let stopped = false;
-  const submit = (answer: Promise<ChunkOutput>) => {
-    answer.catch(() => undefined); // awaited in order below; a failure is seen there
-    pending.push(answer);
-  };
-  // Input buffers come back with their answers and are reused: a worker that allocated a new one per chunk would
-  // make V8 collect its (large) heap again and again for the external memory alone.
-  const free: Buffer[] = [];
-  const nextInput = () => free.pop() ?? Buffer.allocUnsafeSlow(INPUT_CHUNK_BYTES);
-  const consumeNext = async () => {
-    const out = await pending.shift()!;
-    if (out.stopped) stopped = true;
-    const spent = out.spent;
-    if (spent && spent.byteOffset === 0 && spent.buffer.byteLength === INPUT_CHUNK_BYTES) {
-      free.push(Buffer.from(spent.buffer, 0, INPUT_CHUNK_BYTES));
-    }
-    await consume(out);
-  };
-  let input = nextInput();
-  let filled = 0;
-  for await (const chunk of source) {
-    let at = 0;
-    while (at < chunk.length) {
-      const n = chunk.copy(input, filled, at);
-      filled += n;
-      at += n;
-      if (filled === input.length) {
-        submit(runner.push(input));
-        input = nextInput();
-        filled = 0;
-        while (pending.length >= IN_FLIGHT) await consumeNext();
-      }
-    }
-    onChunk();
-    if (stopped) break;
-  }
-  if (!stopped && filled > 0) submit(runner.push(input.subarray(0, filled)));
-  submit(runner.end());
-  while (pending.length > 0) {
-    await consumeNext();
-    onChunk();
-  }
 }
