@@ -16,9 +16,14 @@ import type { LineFeederConfig } from './line-feeder';
 import type { WorkerAnswer, WorkerRequest } from './line-worker';
 
 const WORKER_FILE = path.join(__dirname, `line-worker${path.extname(__filename)}`);
+/**
+ * tsx's require hook for a TypeScript worker file, resolved here: code a Worker evaluates resolves packages from the
+ * process's working directory, which need not hold tsx (an installed `audienceflow worker` started anywhere).
+ */
+const TSX_HOOK = WORKER_FILE.endsWith('.ts') ? require.resolve('tsx/cjs') : undefined;
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-if (workerData.file.endsWith('.ts')) require('tsx/cjs');
+if (workerData.tsxHook) require(workerData.tsxHook);
 require(workerData.file);
 `;
 
@@ -28,7 +33,7 @@ export class LineThread {
   private failure: Error | undefined;
 
   constructor(config: LineFeederConfig) {
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file: WORKER_FILE, config } });
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file: WORKER_FILE, tsxHook: TSX_HOOK, config } });
     this.worker.on('message', (answer: WorkerAnswer) => {
       const next = this.waiting.shift();
       if (!next) return;
