@@ -11,7 +11,7 @@ import type { Gunzip } from 'node:zlib';
  * peak RSS on the activity's thread: freed buffers of 256 KiB and more fragment the allocator (1.5 M endpoints
  * uploaded: 64 KiB → 223 MB, 256 KiB → 241–253 MB).
  */
-export const GUNZIP_CHUNK_BYTES = 64 * 1024;
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 /** A gunzip with output chunks of `chunkBytes` (default GUNZIP_CHUNK_BYTES) that hands its text to `onData`. */
 export function openGunzip(

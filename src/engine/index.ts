@@ -4,19 +4,19 @@
  * (activities/support/upload-endpoints.ts) and the AEP activation (activities/aep/activation-writer.ts) use it
  * through this file only.
  *
- * The data path, one stage per file:
+ * The data path — source → lines → records → parts → sink — one stage per file, in reading order:
  *
- *   source    source.ts          pumpLines: the stored bytes are copied into 1 MiB chunks and pushed through a
+ *   source   source.ts           pumpLines: the stored bytes are copied into 1 MiB chunks and pushed through a
  *                                LineRunner, at most two chunks ahead of the caller's `consume`
- *   (gunzip)  gunzip.ts          stored bytes → text bytes, when the input is gzip data
- *   lines     src/formats/lines.ts   the LineSplitter: split on the newline byte, each line decoded on its own
- *             line-aligner.ts    (several threads only) the text cut into runs of whole lines, one run per thread
- *   records   line-codecs.ts     what one line becomes: an exported piece's JSON → transform → validated record; an
+ *            gunzip.ts           stored bytes → text bytes, when the input is gzip data
+ *   lines    src/formats/lines   the LineSplitter: split on the newline byte, each line decoded on its own
+ *            line-aligner.ts     (several threads only) the text cut into runs of whole lines, one run per thread
+ *   records  line-codecs.ts      what one line becomes: an exported piece's JSON → transform → validated record; an
  *                                endpoint file's CSV/NDJSON row → parsed and validated record (src/formats)
- *   parts     line-processor.ts  the records' JSON encoded straight into output blocks, cut into parts of at most
+ *   parts    line-processor.ts   the records' JSON encoded straight into output blocks, cut into parts of at most
  *                                maxPartBytes (the per-job limit); rejected lines and counts beside them
- *             part-cutter.ts     (several threads only) the same cut, made after the answers are back in order
- *   sink      part-writer.ts     PartWriter: one S3 object per part (multipart upload), written by the caller's
+ *            part-cutter.ts      (several threads only) the same cut, made after the answers are back in order
+ *   sink     part-writer.ts      PartWriter: one S3 object per part (multipart upload), written by the caller's
  *                                `consume`; S3ObjectWriter also writes the rejected rows
  *
  * What one chunk's answer holds, whichever way it ran: chunk-output.ts (ChunkOutput, mergeOutputs).
