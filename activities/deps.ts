@@ -1,6 +1,6 @@
 import type { PinpointClient } from '@aws-sdk/client-pinpoint';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ProcessBudget } from './support/process-budget';
+import type { ProcessBudget } from '../src/engine';
 
 /** What the activities need from outside; the worker builds it, tests inject their own clients. */
 export interface ActivityDeps {

@@ -6,7 +6,7 @@
  * attempt overwrites its own earlier output. Returns counts and keys only (no endpoint data).
  *
  * A piece of at least `threadMinBytes` (compressed) is processed in a worker thread while this
- * thread reads, gunzips and uploads (line-runner.ts).
+ * thread reads, gunzips and uploads (src/engine).
  */
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -17,11 +17,16 @@ import { FailureType } from '../src/contracts/failures';
 import { compileTransform, TransformSpecError } from '../src/transforms';
 import type { ActivityDeps } from './deps';
 import { badInput, checkPrefix, errorName } from './support/activity-failures';
-import type { ChunkOutput } from './support/line-processor';
-import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './support/line-runner';
-import type { LineRunner } from './support/line-runner';
-import { PartWriter, S3ObjectWriter } from './transfer-parts';
-import { processBudget } from './support/process-budget';
+import {
+  DEFAULT_THREAD_MIN_BYTES,
+  DEFAULT_TRANSFER_THREADS,
+  openLineRunner,
+  PartWriter,
+  processBudget,
+  pumpLines,
+  S3ObjectWriter,
+} from '../src/engine';
+import type { ChunkOutput, LineRunner } from '../src/engine';
 import { PINPOINT_MAX_IMPORT_JOB_TEXT } from '../src/contracts/limits';
 
 /** The S3 client, and from what (compressed) size a piece is processed in a worker thread (default 4 MiB). */

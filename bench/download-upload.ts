@@ -209,7 +209,7 @@ async function runChild(a: ChildArgs): Promise<Measured> {
       bytes = r.inputBytes;
       records = r.uploaded + r.rejected;
       // Stop the idle threads now (not at exit), so that each writes its --cpu-prof profile.
-      await (await import('../activities/support/line-thread-pool')).closeIdleLineThreads();
+      await (await import('../src/engine/line-threads')).closeIdleLineThreads();
       break;
     }
   }

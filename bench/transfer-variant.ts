@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   if (variant === 's3-ingest') {
     const [bytesArg, endpointsArg] = keys.splice(0, 2);
     keys.push('-');
-    const { S3ObjectWriter } = await import('../activities/transfer-parts');
+    const { S3ObjectWriter } = await import('../src/engine/part-writer');
     run = async () => {
       const line = '{"Id":"ep-00000000","ChannelType":"EMAIL","Address":"someone@example.com"}'.padEnd(699, ' ');
       const writer = new S3ObjectWriter(s3, bucket, `bench/ingest/${process.pid}.json`);
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const { createTransferActivities } = await import('../activities/transfer');
     const { transferThreads } = await import('../src/config');
-    const { closeIdleLineThreads } = await import('../activities/support/line-thread-pool');
+    const { closeIdleLineThreads } = await import('../src/engine/line-threads');
     // -inline: everything on the activity's thread (no worker thread, as for a small piece).
     const { transferPiece } = createTransferActivities({
       s3,

@@ -2,7 +2,7 @@
  * What one worker PROCESS takes on at once, from its CPUs and its memory budget: activity slots (Temporal's
  * maxConcurrentActivityTaskExecutions), pieces or local files transferred at once, and processing threads. The
  * transfers and threads are process-wide budgets that every activity of the process borrows from
- * (activities/support/process-budget.ts), not a count per piece multiplied by --max-parallel-transfers.
+ * (src/engine/process-budget.ts), not a count per piece multiplied by --max-parallel-transfers.
  *
  * The memory figures are measured (bench/RESULTS.md, 2 vCPUs): an `audienceflow worker` holds 340–350 MB once it
  * polls (the sources loaded, the workflow code bundled; load benchmark); a processing thread adds 50–90 MB (its own

@@ -9,7 +9,7 @@ import type { NativeConnection as NativeConnectionType, WorkerOptions } from '@t
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
 import { HEARTBEAT_THROTTLE_MS } from '../activities/support/heartbeat';
-import { processBudget } from '../activities/support/process-budget';
+import { processBudget } from './engine';
 import { awsSettings, PROJECT_ROOT, temporalSettings, threadMinBytes, transferThreads } from './config';
 import { createPinpointClient } from './providers/pinpoint/client';
 import { createS3Client } from './providers/s3-client';

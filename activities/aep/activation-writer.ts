@@ -1,6 +1,6 @@
 /**
  * Where mapped endpoints go: NDJSON import parts under `<prefix>parts/part-NNNN/` (cut at the job
- * limit by the sync transfer's PartCutter/PartWriter) and rejected rows ({file, line, reason}, field
+ * limit by the line engine's PartCutter/PartWriter, src/engine) and rejected rows ({file, line, reason}, field
  * names only) in `<prefix>rejected-rows.ndjson`. A dry run counts and writes nothing.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -8,8 +8,7 @@ import { emptyActivationTotals } from '../../src/contracts/aep-activate';
 import type { ActivationChannel, ActivationTotals } from '../../src/contracts/aep-activate';
 import { validateEndpoint } from '../../src/formats';
 import type { EndpointRecord } from '../../src/formats';
-import { PartWriter, S3ObjectWriter } from '../transfer-parts';
-import { PartCutter } from '../support/part-cutter';
+import { PartCutter, PartWriter, S3ObjectWriter } from '../../src/engine';
 import { partPrefix } from '../support/upload-endpoints';
 import type { RejectedRow } from '../support/upload-endpoints';
 

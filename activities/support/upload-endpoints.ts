@@ -4,16 +4,20 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { EndpointFileFormat, RepeatLocation, TransferHeartbeat } from '../../src/contracts';
-import { PartWriter, S3ObjectWriter } from '../transfer-parts';
+import {
+  DEFAULT_THREAD_MIN_BYTES,
+  DEFAULT_TRANSFER_THREADS,
+  openLineRunner,
+  PartWriter,
+  processBudget,
+  pumpLines,
+  RepeatedIds,
+  S3ObjectWriter,
+} from '../../src/engine';
+import type { ChunkOutput, LineRunner, ProcessBudget } from '../../src/engine';
 import { throwIfCancelled } from './cancellation';
 import { Heartbeater } from './heartbeat';
 import { maskAddresses } from './mask';
-import type { ChunkOutput } from './line-processor';
-import { DEFAULT_THREAD_MIN_BYTES, DEFAULT_TRANSFER_THREADS, openLineRunner, pumpLines } from './line-runner';
-import type { LineRunner } from './line-runner';
-import { RepeatedIds } from './repeated-ids';
-import { processBudget } from './process-budget';
-import type { ProcessBudget } from './process-budget';
 
 export interface UploadEndpointsInput {
   paths: string[];
@@ -81,10 +85,11 @@ function isGzipError(err: unknown): boolean {
 }
 
 /**
- * Reads each file once, streaming: every line is parsed and validated (src/formats, through a LineProcessor — for a
- * file of at least `threadMinBytes`, in `threads` worker threads at once, parallel-runner.ts), valid rows are written as NDJSON into parts of at most
- * maxJobBytes (a part may span files), rejected rows into `<prefix>rejected-rows.ndjson`. Heartbeats bytes read; a
- * cancellation aborts the open multipart uploads (the workflow's cleanup then deletes the run's prefix).
+ * Reads each file once, streaming, through the line engine (src/engine): every line is parsed and validated
+ * (src/formats) — for a file of at least `threadMinBytes`, in `threads` worker threads at once — valid rows are
+ * written as NDJSON into parts of at most maxJobBytes (a part may span files), rejected rows into
+ * `<prefix>rejected-rows.ndjson`. Heartbeats bytes read; a cancellation aborts the open multipart uploads (the
+ * workflow's cleanup then deletes the run's prefix).
  */
 export async function uploadEndpointFiles(
   s3: S3Client,

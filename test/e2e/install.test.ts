@@ -23,6 +23,26 @@ const npmEnv = {
   npm_config_update_notifier: 'false',
 };
 
+/** Runs one endpoint through a processing thread of the engine at argv[1] (an installed copy); prints the counts. */
+const THREAD_CHECK = `
+const path = require('node:path');
+const root = process.argv[1];
+require(require.resolve('tsx/cjs', { paths: [root] }));
+const { LineThread } = require(path.join(root, 'src', 'engine', 'line-threads.ts'));
+(async () => {
+  const config = { gzipped: false, codec: { kind: 'endpoint-file', format: 'JSON' }, maxPartBytes: 1 << 20 };
+  const thread = new LineThread(config);
+  const line = JSON.stringify({ Id: 'e-1', ChannelType: 'EMAIL', Address: 'someone@example.com' });
+  const outs = [await thread.send({ chunk: Buffer.from(line + '\\n') }, []), await thread.send({ end: true }, [])];
+  await thread.close();
+  const sum = (k) => outs.reduce((n, o) => n + o.counts[k], 0);
+  console.log(JSON.stringify({ read: sum('read'), written: sum('written') }));
+})().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
+`;
+
 describe('installing and running audienceflow as users do', () => {
   let dir: string;
 
@@ -50,6 +70,12 @@ describe('installing and running audienceflow as users do', () => {
     expect(help.stdout).toMatch(/^Usage: audienceflow \[options\] \[command\]/);
     expect(help.stdout).toContain('export');
     expect(help.stdout).toContain('stack');
+
+    // The installed worker's processing threads load the engine's TypeScript files by path: start one the way the
+    // bin loads the program (tsx from the package), from a directory outside the package.
+    const installedRoot = path.join(prefix, 'lib', 'node_modules', 'audienceflow');
+    const thread = await run(process.execPath, ['-e', THREAD_CHECK, installedRoot], { cwd: dir });
+    expect(JSON.parse(thread.stdout)).toEqual({ read: 1, written: 1 });
   });
 
   it('`npx audienceflow --version` from the project folder prints the version', async () => {

@@ -2,7 +2,7 @@
  * Assembles a line processor's answers the way PartWriter does (a new part after each block that ends one), for
  * tests that compare outputs: part texts and record counts, rejected rows, counts.
  */
-import type { ChunkOutput } from '../../activities/support/line-processor';
+import type { ChunkOutput } from '../../src/engine';
 
 export interface Collected {
   parts: { text: string; records: number }[];

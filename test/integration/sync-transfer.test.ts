@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { closeIdleLineThreads } from '../../activities/support/line-thread-pool';
+import { closeIdleLineThreads } from '../../src/engine/line-threads';
 import { createTransferActivities } from '../../activities/transfer';
 import type { TransferPieceInput, TransferPieceResult } from '../../src/contracts/sync';
 import { asExported, generateEndpoint } from '../../src/demo/generate-endpoints';

@@ -4,10 +4,12 @@
  * rejected rows name line and reason.
  */
 import { gzipSync } from 'node:zlib';
-import { LineFeeder, mergeOutputs } from '../../activities/support/line-feeder';
-import { LineProcessor } from '../../activities/support/line-processor';
+import { mergeOutputs } from '../../src/engine/chunk-output';
+import type { ChunkOutput } from '../../src/engine/chunk-output';
+import { LineFeeder } from '../../src/engine/line-feeder';
+import { LineProcessor } from '../../src/engine/line-processor';
 import { DEFAULT_MAX_LINE_BYTES as MAX_LINE_BYTES } from '../../src/formats/lines';
-import type { ChunkOutput, LineProcessorConfig } from '../../activities/support/line-processor';
+import type { LineProcessorConfig } from '../../src/engine/line-processor';
 import { partCollector } from '../harness/collected-parts';
 import type { Collected } from '../harness/collected-parts';
 

@@ -8,15 +8,15 @@
  */
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { LineAligner } from '../../activities/support/line-aligner';
-import type { AlignedChunk } from '../../activities/support/line-aligner';
-import type { LineFeederConfig } from '../../activities/support/line-feeder';
-import { LineProcessor } from '../../activities/support/line-processor';
-import type { ChunkOutput, OutputBlock } from '../../activities/support/line-processor';
-import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
-import { Budget } from '../../activities/support/process-budget';
-import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
-import { PartCutter } from '../../activities/support/part-cutter';
+import { LineAligner } from '../../src/engine/line-aligner';
+import type { AlignedChunk } from '../../src/engine/line-aligner';
+import type { LineFeederConfig } from '../../src/engine/line-feeder';
+import { LineProcessor } from '../../src/engine/line-processor';
+import type { ChunkOutput, OutputBlock } from '../../src/engine/chunk-output';
+import { openLineRunner, pumpLines } from '../../src/engine';
+import { Budget } from '../../src/engine/process-budget';
+import { closeIdleLineThreads, idleLineThreads } from '../../src/engine/line-threads';
+import { PartCutter } from '../../src/engine/part-cutter';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
 import { partCollector } from '../harness/collected-parts';
 import type { Collected } from '../harness/collected-parts';

@@ -8,11 +8,11 @@
  */
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { LineFeederConfig } from '../../activities/support/line-feeder';
-import type { ChunkOutput } from '../../activities/support/line-processor';
-import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
-import { Budget } from '../../activities/support/process-budget';
-import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
+import type { LineFeederConfig } from '../../src/engine/line-feeder';
+import type { ChunkOutput } from '../../src/engine';
+import { openLineRunner, pumpLines } from '../../src/engine';
+import { Budget } from '../../src/engine/process-budget';
+import { closeIdleLineThreads, idleLineThreads } from '../../src/engine/line-threads';
 import type { EndpointFileFormat } from '../../src/contracts';
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG } from '../../src/formats/lines';
 import { partCollector } from '../harness/collected-parts';

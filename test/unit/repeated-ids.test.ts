@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { hashId } from '../../activities/support/id-hash';
-import type { LineFeederConfig } from '../../activities/support/line-feeder';
-import { LineProcessor } from '../../activities/support/line-processor';
-import type { ChunkOutput } from '../../activities/support/line-processor';
-import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
-import { closeIdleLineThreads, idleLineThreads } from '../../activities/support/line-thread-pool';
-import { RepeatedIds } from '../../activities/support/repeated-ids';
+import { hashId } from '../../src/engine/id-hash';
+import type { LineFeederConfig } from '../../src/engine/line-feeder';
+import { LineProcessor } from '../../src/engine/line-processor';
+import type { ChunkOutput } from '../../src/engine';
+import { openLineRunner, pumpLines } from '../../src/engine';
+import { closeIdleLineThreads, idleLineThreads } from '../../src/engine/line-threads';
+import { RepeatedIds } from '../../src/engine/repeated-ids';
 import { describeDuplicateIds } from '../../src/contracts';
 
 afterAll(() => closeIdleLineThreads());

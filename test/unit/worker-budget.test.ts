@@ -4,11 +4,11 @@
  * its runner closes (also after a failure), and a transfer waits its turn for a slot. Real worker threads.
  */
 import { Readable } from 'node:stream';
-import type { LineFeederConfig } from '../../activities/support/line-feeder';
-import type { ChunkOutput } from '../../activities/support/line-processor';
-import { openLineRunner, pumpLines } from '../../activities/support/line-runner';
-import { closeIdleLineThreads } from '../../activities/support/line-thread-pool';
-import { Budget } from '../../activities/support/process-budget';
+import type { LineFeederConfig } from '../../src/engine/line-feeder';
+import type { ChunkOutput } from '../../src/engine';
+import { openLineRunner, pumpLines } from '../../src/engine';
+import { closeIdleLineThreads } from '../../src/engine/line-threads';
+import { Budget } from '../../src/engine/process-budget';
 import {
   cgroupMemoryLimit,
   describeLimits,

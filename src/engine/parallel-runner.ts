@@ -8,20 +8,20 @@
  * Any run of whole lines stands on its own for an exported piece and an NDJSON file; a CSV file's lines do once its
  * header is known: the header is found here (csv-header-finder.ts) and every thread is set up with it.
  */
-import { createGunzip } from 'node:zlib';
 import type { Gunzip } from 'node:zlib';
-import { LINE_TOO_LONG } from '../../src/formats/lines';
-import { LineAligner } from './line-aligner';
-import type { AlignedChunk } from './line-aligner';
-import { GUNZIP_CHUNK_BYTES, gunzipEnd, gunzipWrite, mergeOutputs } from './line-feeder';
-import type { LineFeederConfig } from './line-feeder';
-import type { ChunkOutput } from './line-processor';
-import type { LineRunner } from './line-runner';
-import { acquireLineThread, releaseLineThread } from './line-thread-pool';
-import { PartCutter } from './part-cutter';
+import { LINE_TOO_LONG } from '../formats/lines';
+import type { ChunkOutput } from './chunk-output';
+import { mergeOutputs } from './chunk-output';
 import { CsvHeaderFinder } from './csv-header-finder';
 import type { HeaderSearch } from './csv-header-finder';
-import type { LineThread } from './line-thread';
+import { gunzipEnd, gunzipWrite, openGunzip } from './gunzip';
+import { LineAligner } from './line-aligner';
+import type { AlignedChunk } from './line-aligner';
+import type { LineFeederConfig } from './line-feeder';
+import type { LineRunner } from './line-runner';
+import { acquireLineThread, releaseLineThread } from './line-threads';
+import type { LineThread } from './line-threads';
+import { PartCutter } from './part-cutter';
 
 /** The answer for a line too long to buffer: one record read and rejected (the export-piece codec's rule). */
 function tooLongAnswer(): ChunkOutput {
@@ -110,9 +110,11 @@ export function parallelRunner(config: LineFeederConfig, threadCount: number): L
 
   let gunzip: Gunzip | undefined;
   if (config.gzipped) {
-    gunzip = createGunzip({ chunkSize: config.gunzipChunkBytes ?? GUNZIP_CHUNK_BYTES });
-    gunzip.on('data', (data: Buffer) => aligner.push(data, dispatch));
-    gunzip.on('error', (err) => (failure ??= err));
+    gunzip = openGunzip(
+      config.gunzipChunkBytes,
+      (data) => aligner.push(data, dispatch),
+      (err) => (failure ??= err),
+    );
   }
 
   /** Puts the answers back in order: renumbers their lines, recycles their input, cuts their output into parts. */

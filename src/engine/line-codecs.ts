@@ -5,8 +5,8 @@
  *  - an endpoint file of an import (CSV or NDJSON): parsed and validated by src/formats; an NDJSON
  *    line that needs no change is written as it was read.
  */
-import type { EndpointFileFormat } from '../../src/contracts';
-import type { TransformSpec } from '../../src/contracts/sync';
+import type { EndpointFileFormat } from '../contracts';
+import type { TransformSpec } from '../contracts/sync';
 import {
   csvRowParser,
   endpointLineParser,
@@ -15,9 +15,9 @@ import {
   parseCsvHeaderLine,
   textProblem,
   validateEndpoint,
-} from '../../src/formats';
-import type { ParsedRow, TextLine } from '../../src/formats';
-import { compileTransform } from '../../src/transforms';
+} from '../formats';
+import type { ParsedRow, TextLine } from '../formats';
+import { compileTransform } from '../transforms';
 
 export type CodecConfig =
   | { kind: 'export-piece'; transform?: TransformSpec }

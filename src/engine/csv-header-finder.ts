@@ -4,8 +4,8 @@
  * set up with it (parallel-runner.ts), so each run of rows can be parsed on its own. A bad header is found here too:
  * the whole file is then one error, as on one thread.
  */
-import { EndpointFileError, isCsvHeaderLine, LineSplitter, parseCsvHeaderLine } from '../../src/formats';
-import type { TextLine } from '../../src/formats';
+import { EndpointFileError, isCsvHeaderLine, LineSplitter, parseCsvHeaderLine } from '../formats';
+import type { TextLine } from '../formats';
 import { fileErrorReason } from './line-codecs';
 
 /** What a run of lines held; `lines` counts the lines of the run that were looked at (up to the header). */

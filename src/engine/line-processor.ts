@@ -1,19 +1,19 @@
 /**
- * The CPU-bound core of the transfer and of the import upload, free of I/O so it runs the same on
- * the activity's thread or in a worker thread (line-worker.ts): input bytes (gunzipped) in →
- * import-ready NDJSON bytes out, cut at part boundaries, plus the rejected rows and the counts.
+ * The lines → records → parts stages (index.ts), the CPU-bound core of the transfer and of the import upload, free
+ * of I/O so it runs the same on the activity's thread or in a worker thread (line-worker.ts): text bytes (gunzipped)
+ * in → import-ready NDJSON bytes out, cut at part boundaries, plus the rejected rows and the counts.
  *
- * Lines come from the formats' LineSplitter (split on the newline byte, decoded one by one). What a
- * line becomes is the codec's business (line-codecs.ts); its JSON is
- * encoded straight into the output buffer, whose byte count is the size the codec's check gets (no
- * second pass); a line the check rejects is rolled back.
+ * Lines come from the formats' LineSplitter (split on the newline byte, decoded one by one). What a line becomes is
+ * the codec's business (line-codecs.ts); its JSON is encoded straight into the output buffer, whose byte count is the
+ * size the codec's check gets (no second pass); a line the check rejects is rolled back.
  */
-import { LineSplitter } from '../../src/formats/lines';
-import type { TextLine } from '../../src/formats/lines';
+import { LineSplitter } from '../formats/lines';
+import type { TextLine } from '../formats/lines';
+import type { ChunkOutput, OutputBlock, ProcessorCounts, RejectedLine } from './chunk-output';
 import { ID_HASH_WORDS, hashId } from './id-hash';
+import type { IdHashes } from './id-hash';
 import { createCodec } from './line-codecs';
 import type { CodecConfig, LineCodec } from './line-codecs';
-import type { IdHashes } from './repeated-ids';
 
 export interface LineProcessorConfig {
   codec: CodecConfig;
@@ -25,43 +25,6 @@ export interface LineProcessorConfig {
   dryRun?: boolean;
   /** Fingerprint the Id of every written row (`ids` of each answer), for counting repeated Ids (repeated-ids.ts). */
   hashIds?: boolean;
-}
-
-/** Consecutive output bytes of one part; `endsPart` closes the part after these bytes. */
-export interface OutputBlock {
-  bytes: Uint8Array;
-  records: number;
-  endsPart: boolean;
-}
-
-export interface ProcessorCounts {
-  /** Records read: non-blank lines other than a CSV header. */
-  read: number;
-  written: number;
-  filtered: number;
-  rejected: number;
-}
-
-/** A rejected line: its number and why (never the record itself). */
-export interface RejectedLine {
-  line: number;
-  reason: string;
-  /** The record's Id, when it had one. */
-  id?: string;
-}
-
-export interface ChunkOutput {
-  blocks: OutputBlock[];
-  rejected: RejectedLine[];
-  counts: ProcessorCounts;
-  /** Lines this answer covers (blank ones included), for pushWholeLines: the caller numbers them. */
-  lines?: number;
-  /** Set once the input cannot be read any further (e.g. a bad CSV header); later input is ignored. */
-  stopped?: boolean;
-  /** With `hashIds`: the fingerprints of the written rows' Ids (rows without an Id have none), in order. */
-  ids?: IdHashes;
-  /** The input chunk this answers, handed back for reuse (set by the runner). */
-  spent?: Uint8Array;
 }
 
 const OUTPUT_BLOCK_BYTES = 1024 * 1024;

@@ -4,7 +4,7 @@
  * the limit opens the next part; a part always takes its first line, whatever its size. Used where
  * blocks come from several threads and are put back in order first (parallel-runner.ts).
  */
-import type { OutputBlock } from './line-processor';
+import type { OutputBlock } from './chunk-output';
 
 const NEWLINE = 0x0a;
 

@@ -8,7 +8,7 @@
  * Chunks are written into buffers of a fixed size that the caller hands back (`recycle`) once a thread
  * is done with them, so a stream of any length reuses the same few buffers.
  */
-import { DEFAULT_MAX_LINE_BYTES } from '../../src/formats/lines';
+import { DEFAULT_MAX_LINE_BYTES } from '../formats/lines';
 
 export type AlignedChunk = { kind: 'lines'; bytes: Buffer } | { kind: 'too-long' };
 

@@ -5,16 +5,9 @@
  * never seen here. A fingerprint shared by two different Ids would count as a repeat; at 96 bits that is
  * astronomically unlikely (id-hash.ts).
  */
-import type { RepeatLocation } from '../../src/contracts';
+import type { RepeatLocation } from '../contracts';
 import { ID_HASH_WORDS } from './id-hash';
-
-/** The fingerprints of the Ids of the rows kept in one answer of a line processor, with the rows' line numbers. */
-export interface IdHashes {
-  /** ID_HASH_WORDS words per row, in row order. */
-  hashes: Uint32Array;
-  /** Each row's line number. */
-  lines: Float64Array;
-}
+import type { IdHashes } from './id-hash';
 
 const EMPTY = 0;
 const SEEN = 1;

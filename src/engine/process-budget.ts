@@ -4,8 +4,8 @@
  * activity's thread) and gives them back when its runner closes, also after a failure; a transfer waits for a free
  * transfer slot, heartbeating.
  */
-import { thisMachine, workerLimits } from '../../src/worker-limits';
-import type { WorkerLimits } from '../../src/worker-limits';
+import { thisMachine, workerLimits } from '../worker-limits';
+import type { WorkerLimits } from '../worker-limits';
 
 /** How often a transfer waiting for a slot calls its `onWait` (heartbeats). */
 const WAIT_BEAT_MS = 1_000;

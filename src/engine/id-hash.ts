@@ -12,6 +12,14 @@
 /** 32-bit words per fingerprint. */
 export const ID_HASH_WORDS = 3;
 
+/** The fingerprints of the Ids of the rows kept in one answer of a line processor, with the rows' line numbers. */
+export interface IdHashes {
+  /** ID_HASH_WORDS words per row, in row order. */
+  hashes: Uint32Array;
+  /** Each row's line number. */
+  lines: Float64Array;
+}
+
 /** Read once: a global looked up per call is slow in a vm context (Jest's test environment). */
 const imul = Math.imul;
 const C1 = 0x239b961b;

@@ -1,17 +1,18 @@
 /**
- * Worker-thread side of a LineFeeder (started by line-runner.ts): the chunks arrive in order and every
- * answer goes back in the same order — its output buffers and the spent input chunk transferred, not copied.
+ * The thread side (started by line-threads.ts): a LineFeeder for one stream, or a LineProcessor for runs of whole
+ * lines (parallel-runner.ts). The requests arrive in order and every answer goes back in the same order — its output
+ * buffers and the spent input chunk transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ChunkOutput } from './chunk-output';
 import { LineFeeder } from './line-feeder';
 import type { LineFeederConfig } from './line-feeder';
 import { LineProcessor } from './line-processor';
-import type { ChunkOutput } from './line-processor';
 
 /**
  * `chunk`/`end`: a LineFeeder's input, in order (one stream). `lines`: a run of whole lines processed on its own
  * (parallel-runner.ts), numbered from 1, with no part cutting here. `configure`: start over with another input and
- * config (a pooled thread lent to the next one, line-thread-pool.ts); it has no answer.
+ * config (a pooled thread lent to the next one, line-threads.ts); it has no answer.
  */
 export type WorkerRequest =
   { chunk: Uint8Array } | { end: true } | { lines: Uint8Array } | { configure: LineFeederConfig };
@@ -31,7 +32,7 @@ if (port) {
   let processor: LineProcessor | undefined;
   const handle = async (msg: WorkerRequest) => {
     if ('configure' in msg) {
-      feeder?.destroy();
+      void feeder?.close();
       feeder = undefined;
       processor = undefined;
       config = msg.configure;
@@ -49,8 +50,8 @@ if (port) {
         out = await feeder.end();
       } else {
         feeder ??= new LineFeeder(config);
-        // The chunk goes back too (nothing here keeps it once zlib consumed it): the caller reuses its memory.
-        out = { ...(await feeder.push(msg.chunk)), spent: msg.chunk };
+        // The chunk goes back as `spent` (nothing here keeps it once zlib consumed it): the caller reuses its memory.
+        out = await feeder.push(msg.chunk);
         transfer.push(msg.chunk.buffer as ArrayBuffer);
       }
       transfer.push(...transferListOf(out));

@@ -1,5 +1,6 @@
 /**
- * Streaming writers of NDJSON objects to S3 for the transfer and the import upload: lines are encoded straight
+ * The sink stage (index.ts): the parts go to S3 as they come — PartWriter starts a new object after each block that
+ * ends a part; S3ObjectWriter is one streaming NDJSON object (also the rejected rows'). Lines are encoded straight
  * into 1 MiB buffers (no joined strings that would outlive a GC cycle) which are fed through a
  * PassThrough into a lib-storage multipart Upload, waiting for 'drain' so memory stays bounded
  * (partSize × queueSize + the PassThrough's buffer per open object).
@@ -7,7 +8,7 @@
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { OutputBlock } from './support/line-processor';
+import type { OutputBlock } from './chunk-output';
 
 const CHUNK_BYTES = 1024 * 1024;
 
