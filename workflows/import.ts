@@ -121,7 +121,8 @@ async function writeImportFailureReport(run: ImportRun): Promise<string | undefi
     summary: `write the failure report to ${location}`,
     applicationId: input.applicationId,
     location,
-    rejectedRows: staged?.rejectedRowsKey && staging ? { bucket: staging.bucket, key: staged.rejectedRowsKey } : undefined,
+    rejectedRows:
+      staged?.rejectedRowsKey && staging ? { bucket: staging.bucket, key: staged.rejectedRowsKey } : undefined,
   });
 }
 
@@ -175,7 +176,10 @@ async function concludeImport(run: ImportRun, jobsPlanned: number, reportLocatio
   }
   const kept = await releaseStaging(run.staging, IMPORT_STAGED_FOLDERS, run.input.keepStaging);
   const { dups, files, tail } = notes;
-  return importReport(run, 'COMPLETED', { reportLocation, message: `${dups}${files}${tail}${kept}`.trim() || undefined });
+  return importReport(run, 'COMPLETED', {
+    reportLocation,
+    message: `${dups}${files}${tail}${kept}`.trim() || undefined,
+  });
 }
 
 /** Cancelled: no new job starts, the staged files go, the jobs are stopped where the provider can; ends Canceled. */

@@ -231,7 +231,11 @@ async function cancelSync(run: SyncRun, err: unknown): Promise<never> {
         { bucket: prefix.bucket, prefix: prefix.key },
       ]),
     // Only the export job writes under the run's prefix (export/); import jobs read the parts.
-    { pipeline: 'sync', graceMs: input.cancelGraceMs, cleanup: [{ bucket: prefix.bucket, prefix: prefix.key, only: ['export/'] }] },
+    {
+      pipeline: 'sync',
+      graceMs: input.cancelGraceMs,
+      cleanup: [{ bucket: prefix.bucket, prefix: prefix.key, only: ['export/'] }],
+    },
   );
   run.totals = { ...run.totals, parts: [], rejectedKeys: [] };
   const jobNote =

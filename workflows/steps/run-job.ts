@@ -40,7 +40,12 @@ export async function runJob(run: PipelineRun, order: JobOrder, labels: JobLabel
   jobs.started(job);
   if (progress.phases) tracker.phase('waiting', progress.note);
   const jobKind = order.kind === 'EXPORT' ? 'export' : 'import';
-  tracker.update({ jobKind, jobId: job.jobId, jobStatus: job.rawStatus, ...(!progress.phases && { note: progress.note }) });
+  tracker.update({
+    jobKind,
+    jobId: job.jobId,
+    jobStatus: job.rawStatus,
+    ...(!progress.phases && { note: progress.note }),
+  });
   const done = await longRunning.waitForJob.executeWithOptions(
     {
       summary: `wait for ${jobKind} job ${job.jobId}${labels.waitSuffix ?? ''}`,
