@@ -8,7 +8,7 @@ import type { Activities } from '../../activities';
  */
 
 /** Transient failures (throttling, 5xx, network) back off up to a minute; classified 4xx are non-retryable already. */
-export const ACTIVITY_RETRY: RetryPolicy = {
+const ACTIVITY_RETRY: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '1m',
