@@ -28,7 +28,7 @@ export default {
     'src/inputs/**/*.ts',
     'workflows/sync-plan.ts',
     'workflows/import-split.ts',
-    'workflows/sync-window.ts',
+    'workflows/steps/window.ts',
     '!**/index.ts',
   ],
   // Kept out of the sandbox copy: .tools holds the downloaded servers and Node 22 (hundreds of MB; a symlink

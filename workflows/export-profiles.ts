@@ -9,6 +9,7 @@ import type { Activities } from '../activities';
 import { formatS3Url, parseS3Url, runPrefix } from '../src/contracts/s3-location';
 import { AEP_POLL_DEFAULTS } from '../src/contracts/aep-export';
 import type { ExportProfilesBatch, ExportProfilesInput, ExportProfilesReport } from '../src/contracts/aep-export';
+import { AEP_RETRY } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
 import { endCancelled } from './helpers/outcome';
 import { PipelineTracker } from './helpers/tracker';
@@ -28,7 +29,7 @@ const downloads = proxyActivities<Activities>({
   heartbeatTimeout: '1 minute',
   // Cleanup after a cancellation starts only once the download has stopped writing.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  retry: AEP_RETRY,
 });
 
 export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportProfilesReport> {

@@ -1,15 +1,30 @@
-import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
-import type { ExportInput, ExportReport, JobSnapshot, S3ObjectRef } from '../src/contracts';
+import type { ExportInput, ExportReport, S3Location, S3ObjectRef } from '../src/contracts';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
-import { runFailure } from './helpers/failures';
-import { endCancelled, failedRun, isRunOutcome } from './helpers/outcome';
-import { resolvePollPolicy, waitTimeoutMs } from './helpers/poll-policy';
-import { PipelineTracker } from './helpers/tracker';
+import { CANCEL_FOLLOWUP_PATCH } from './helpers/cancel-followup-start';
 import { exportFailureNote } from './helpers/export-failure';
-import { isWaitTimeout, jobTimedOut } from './helpers/timeout';
-import { CANCEL_FOLLOWUP_PATCH, stopJobsAndFollowUp } from './helpers/cancel-followup-start';
+import { endCancelled, failedRun } from './helpers/outcome';
+import { PipelineTracker } from './helpers/tracker';
+import { isWaitTimeout } from './helpers/timeout';
 import { legacyExportCancel } from './legacy-cancel';
+import { checked } from './steps/check-input';
+import { cancelJobsAndCleanUp, endFailed } from './steps/finish';
+import { listPieces } from './steps/list-pieces';
+import { runJob } from './steps/run-job';
+import type { PipelineRun } from './steps/run-state';
+import { pipelineRun } from './steps/run-state';
+
+/** An export run's state, from step to step. */
+interface ExportRun extends PipelineRun {
+  input: ExportInput;
+  /** The export S3 URL as given (its key is the base of local file names). */
+  base: S3Location;
+  /** The run's own prefix under it: the job writes its pieces here. */
+  out: S3Location;
+  /** The pieces listed under `out`. */
+  objects: S3ObjectRef[];
+}
 
 /**
  * exportEndpoints: create the export job (or adopt the one a retried attempt created) → wait for it in one
@@ -18,139 +33,136 @@ import { legacyExportCancel } from './legacy-cancel';
  * the job is still running — leaves a follow-up workflow that deletes what the job writes later (cancel-followup.ts).
  */
 export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
-  const { workflowId, runId } = workflowInfo();
-  const t = new PipelineTracker('export', { provider: raw.provider, applicationIds: [raw.applicationId] });
-  const input = await calls.checkExportInput
-    .executeWithOptions({ summary: 'validate the export input' }, [raw])
-    .catch((err: unknown) => {
-      t.finish('FAILED');
-      throw runFailure(err);
-    });
-  const poll = resolvePollPolicy(input.poll);
-  const base = parseS3Url(input.s3Url, 'export S3 URL');
-  const out = runPrefix(base, workflowId, runId);
-  const outputUrl = formatS3Url(out);
-  let job: JobSnapshot | undefined;
-  let objects: S3ObjectRef[] = [];
-  const report = (status: ExportReport['status'], extra: Partial<ExportReport> = {}): ExportReport =>
-    t.settle({
-      workflowId,
-      runId,
-      status,
-      job,
-      outputUrl,
-      objects,
-      totalBytes: objects.reduce((s, o) => s + o.size, 0),
-      ...extra,
-      durationsMs: t.finish(status, extra.message),
-    });
-
+  const tracker = new PipelineTracker('export', { provider: raw.provider, applicationIds: [raw.applicationId] });
+  const input = await checked(
+    tracker,
+    calls.checkExportInput.executeWithOptions({ summary: 'validate the export input' }, [raw]),
+  );
+  const run = exportRun(input, tracker);
   try {
-    t.phase('creating-job');
-    const created = await calls.createOrAdoptExportJob.executeWithOptions(
-      { summary: `create export job of app ${input.applicationId}` },
-      [
-        {
-          provider: input.provider,
-          applicationId: input.applicationId,
-          s3UrlPrefix: outputUrl,
-          roleArn: input.roleArn,
-          segmentId: input.segmentId,
-          segmentVersion: input.segmentVersion,
-        },
-      ],
-    );
-    job = created.job;
-    t.jobIds([job.jobId]);
-    t.update({ jobKind: 'export', jobId: job.jobId, jobStatus: job.rawStatus });
-
-    t.phase('waiting');
-    job = await longRunning.waitForJob.executeWithOptions(
-      { summary: `wait for export job ${job.jobId}`, startToCloseTimeout: waitTimeoutMs(poll) },
-      [
-        {
-          provider: input.provider,
-          job: { kind: 'EXPORT', applicationId: input.applicationId, jobId: job.jobId },
-          poll,
-        },
-      ],
-    );
-    t.update({
-      jobStatus: job.rawStatus,
-      pieces: { completed: job.counters.completedPieces ?? 0, total: job.counters.totalPieces ?? 0 },
-      processed: job.counters.totalProcessed,
-      failed: job.counters.totalFailures,
-    });
-    if (job.state !== 'SUCCEEDED') {
-      const why = await exportFailureNote(input.provider, job);
-      const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces)${why}; nothing was listed or downloaded`;
-      throw failedRun(FailureType.JobFailed, reason, report('FAILED', { message: reason }));
-    }
-
-    t.phase('listing');
-    const listed = await calls.listObjects.executeWithOptions({ summary: `list exported pieces under ${outputUrl}` }, [
-      { bucket: out.bucket, prefix: out.key, suffix: '.gz' },
-    ]);
-    objects = listed.objects;
-    t.update({ bytes: { done: 0, total: listed.totalBytes }, note: `${objects.length} piece(s)` });
-
-    let localFiles: string[] | undefined;
-    if (input.downloadDir) {
-      t.phase('downloading', `${objects.length} piece(s) to ${input.downloadDir}`);
-      const downloaded = await longRunning.downloadObjects.executeWithOptions(
-        { summary: `download ${objects.length} piece(s) to ${input.downloadDir}` },
-        [{ bucket: out.bucket, prefix: base.key, objects, dir: input.downloadDir }],
-      );
-      localFiles = downloaded.files;
-      t.update({ bytes: { done: downloaded.bytes, total: listed.totalBytes } });
-    }
-    return report('COMPLETED', { localFiles });
+    await exportApplication(run);
+    const listedBytes = await listExportedPieces(run);
+    const localFiles = await downloadPieces(run, listedBytes);
+    return exportReport(run, 'COMPLETED', { localFiles });
   } catch (err) {
-    if (isRunOutcome(err)) throw err;
-    if (isWaitTimeout(err)) {
-      await CancellationScope.nonCancellable(() =>
-        cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
-          { bucket: out.bucket, prefix: out.key },
-        ]),
-      );
-      throw await jobTimedOut(err, input.provider, job ? [job] : [], (message) => report('FAILED', { message }));
-    }
-    if (!isCancellation(err)) {
-      t.finish('FAILED');
-      throw runFailure(err);
-    }
-    t.phase('cleaning-up');
-    if (!patched(CANCEL_FOLLOWUP_PATCH)) return legacyExportCancel(err, input, job, out, objects, base.key, report);
-    const { removed, after } = await CancellationScope.nonCancellable(async () => ({
-      removed: await cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
-        {
-          bucket: out.bucket,
-          prefix: out.key,
-          local: input.downloadDir
-            ? { dir: input.downloadDir, prefix: base.key, keys: objects.map((o) => o.key) }
-            : undefined,
-        },
-      ]),
-      after: await stopJobsAndFollowUp({
-        pipeline: 'export',
+    if (isCancellation(err)) return cancelExport(run, err);
+    if (isWaitTimeout(err)) await deleteOutput(run);
+    return endFailed(err, run, (message) => exportReport(run, 'FAILED', { message }));
+  }
+}
+
+function exportRun(input: ExportInput, tracker: PipelineTracker): ExportRun {
+  const run = pipelineRun(tracker, input, calls);
+  const base = parseS3Url(input.s3Url, 'export S3 URL');
+  return { ...run, input, base, out: runPrefix(base, run.workflowId, run.runId), objects: [] };
+}
+
+function exportReport(run: ExportRun, status: ExportReport['status'], extra: Partial<ExportReport> = {}) {
+  const { tracker } = run;
+  return tracker.settle<ExportReport>({
+    workflowId: run.workflowId,
+    runId: run.runId,
+    status,
+    job: run.jobs.all[0],
+    outputUrl: formatS3Url(run.out),
+    objects: run.objects,
+    totalBytes: run.objects.reduce((s, o) => s + o.size, 0),
+    ...extra,
+    durationsMs: tracker.finish(status, extra.message),
+  });
+}
+
+/** The export job: created or adopted, waited for; a job that did not succeed fails the run with its reasons. */
+async function exportApplication(run: ExportRun): Promise<void> {
+  const { input } = run;
+  const job = await runJob(
+    run,
+    {
+      kind: 'EXPORT',
+      request: {
         provider: input.provider,
-        jobs: job ? [job] : [],
-        poll,
-        graceMs: input.cancelGraceMs,
-        cleanup: [{ bucket: out.bucket, prefix: out.key }],
-      }),
-    }));
-    job = after.jobs[0] ?? job;
-    objects = [];
-    const jobNote = job
-      ? after.note
-      : 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
-    endCancelled(
-      err,
-      report('CANCELLED', {
-        cancelFollowUpId: after.followUpWorkflowId,
-        message: `Cancelled. Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run. ${jobNote}`,
-      }),
+        applicationId: input.applicationId,
+        s3UrlPrefix: formatS3Url(run.out),
+        roleArn: input.roleArn,
+        segmentId: input.segmentId,
+        segmentVersion: input.segmentVersion,
+      },
+    },
+    { create: `create export job of app ${input.applicationId}`, progress: { phases: true } },
+  );
+  run.tracker.update({
+    jobStatus: job.rawStatus,
+    pieces: { completed: job.counters.completedPieces ?? 0, total: job.counters.totalPieces ?? 0 },
+    processed: job.counters.totalProcessed,
+    failed: job.counters.totalFailures,
+  });
+  if (job.state !== 'SUCCEEDED') {
+    const why = await exportFailureNote(input.provider, job);
+    const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces)${why}; nothing was listed or downloaded`;
+    throw failedRun(FailureType.JobFailed, reason, exportReport(run, 'FAILED', { message: reason }));
+  }
+}
+
+/** The pieces the job wrote, into the run's state; returns their bytes. */
+async function listExportedPieces(run: ExportRun): Promise<number> {
+  const listed = await listPieces(run, run.out);
+  run.objects = listed.objects;
+  run.tracker.update({ bytes: { done: 0, total: listed.totalBytes }, note: `${run.objects.length} piece(s)` });
+  return listed.totalBytes;
+}
+
+/** With --download-dir: the pieces to local files named after their keys below the export URL. */
+async function downloadPieces(run: ExportRun, listedBytes: number): Promise<string[] | undefined> {
+  const { input, objects, out, tracker } = run;
+  if (!input.downloadDir) return undefined;
+  tracker.phase('downloading', `${objects.length} piece(s) to ${input.downloadDir}`);
+  const downloaded = await longRunning.downloadObjects.executeWithOptions(
+    { summary: `download ${objects.length} piece(s) to ${input.downloadDir}` },
+    [{ bucket: out.bucket, prefix: run.base.key, objects, dir: input.downloadDir }],
+  );
+  tracker.update({ bytes: { done: downloaded.bytes, total: listedBytes } });
+  return downloaded.files;
+}
+
+/** A job that outlived the max wait: what it wrote so far under the run's prefix goes. */
+function deleteOutput(run: ExportRun) {
+  return CancellationScope.nonCancellable(() =>
+    cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+      { bucket: run.out.bucket, prefix: run.out.key },
+    ]),
+  );
+}
+
+/** Cancelled: remove what the run wrote (objects and local files), stop the job where the provider can, end Canceled. */
+async function cancelExport(run: ExportRun, err: unknown): Promise<never> {
+  const { input, out, tracker } = run;
+  const outputUrl = formatS3Url(out);
+  tracker.phase('cleaning-up');
+  if (!patched(CANCEL_FOLLOWUP_PATCH)) {
+    return legacyExportCancel(err, input, run.jobs.all[0], out, run.objects, run.base.key, (status, extra) =>
+      exportReport(run, status, extra),
     );
   }
+  const local = input.downloadDir
+    ? { dir: input.downloadDir, prefix: run.base.key, keys: run.objects.map((o) => o.key) }
+    : undefined;
+  const { removed, after } = await cancelJobsAndCleanUp(
+    run,
+    () =>
+      cleanup.deleteRunData.executeWithOptions({ summary: 'delete what this run wrote' }, [
+        { bucket: out.bucket, prefix: out.key, local },
+      ]),
+    { pipeline: 'export', graceMs: input.cancelGraceMs, cleanup: [{ bucket: out.bucket, prefix: out.key }] },
+  );
+  run.objects = [];
+  const jobNote = run.jobs.all[0]
+    ? after.note
+    : 'No export job had been confirmed; one may still have been created and cannot be stopped (Pinpoint has no cancel operation).';
+  endCancelled(
+    err,
+    exportReport(run, 'CANCELLED', {
+      cancelFollowUpId: after.followUpWorkflowId,
+      message: `Cancelled. Removed ${removed.deletedObjects} object(s) under ${outputUrl} and ${removed.deletedFiles} local file(s) of this run. ${jobNote}`,
+    }),
+  );
 }

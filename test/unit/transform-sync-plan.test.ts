@@ -11,7 +11,7 @@ import {
   transferBatchWorkflowId,
 } from '../../workflows/sync-plan';
 import type { TransferTotals } from '../../workflows/sync-plan';
-import { slidingWindow } from '../../workflows/sync-window';
+import { slidingWindow } from '../../workflows/steps/window';
 
 describe('groupParts', () => {
   const part = (key: string, size: number) => ({ key, size });
@@ -178,5 +178,65 @@ describe('slidingWindow', () => {
 
   it('handles an empty list', async () => {
     expect(await slidingWindow([], 3, () => Promise.resolve(1))).toEqual([]);
+  });
+
+  /** Items that end when the test says so: several in one turn, as one workflow task delivers them. */
+  function endings(count: number) {
+    return Array.from({ length: count }, () => {
+      const ending = {} as { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
+      ending.promise = new Promise<void>((resolve, reject) => Object.assign(ending, { resolve, reject }));
+      return ending;
+    });
+  }
+
+  it.each([
+    ['first-in-time', [0, 1]],
+    ['first-lane', [0, 1, 2]],
+  ] as const)(
+    '%s: an item that ends in the same turn as, after, a failure starts the next one only for first-lane',
+    async (failureStop, started) => {
+      const ends = endings(3);
+      const seen: number[] = [];
+      const window = slidingWindow(
+        [0, 1, 2],
+        2,
+        async (n) => {
+          seen.push(n);
+          await ends[n]!.promise;
+        },
+        failureStop,
+      );
+      ends[1]!.reject(new Error('boom'));
+      ends[0]!.resolve();
+      ends[2]!.resolve();
+      await expect(window).rejects.toThrow('boom');
+      expect(seen).toEqual(started);
+    },
+  );
+
+  it.each([
+    ['first-in-time', 'lane 1'],
+    ['first-lane', 'lane 0'],
+  ] as const)('%s: of two failures, throws the one of %s', async (failureStop, thrown) => {
+    const ends = endings(2);
+    const window = slidingWindow([0, 1], 2, (n) => ends[n]!.promise, failureStop);
+    ends[1]!.reject(new Error('lane 1'));
+    await tick();
+    ends[0]!.reject(new Error('lane 0'));
+    await expect(window).rejects.toThrow(thrown);
+  });
+
+  it('lets a waiting item see that the window stopped', async () => {
+    const ends = endings(1);
+    let sawStop = false;
+    const window = slidingWindow([0, 1, 2], 2, async (n, _i, stopped) => {
+      if (n === 0) return ends[0]!.promise;
+      while (!stopped()) await tick();
+      sawStop = true;
+    });
+    await tick();
+    ends[0]!.reject(new Error('boom'));
+    await expect(window).rejects.toThrow('boom');
+    expect(sawStop).toBe(true);
   });
 });

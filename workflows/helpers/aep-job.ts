@@ -2,6 +2,7 @@ import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow
 import type { Activities } from '../../activities';
 import { AEP_POLL_DEFAULTS } from '../../src/contracts/aep-export';
 import { FailureType } from '../../src/contracts/failures';
+import { AEP_RETRY } from './activity-proxies';
 
 export type AepJobSpec = Parameters<Activities['aepCreateOrFindExportJob']>[0]['spec'];
 export type AepJob = Awaited<ReturnType<Activities['aepGetExportJob']>>;
@@ -9,7 +10,7 @@ export type AepJob = Awaited<ReturnType<Activities['aepGetExportJob']>>;
 /** Short AEP calls (job creation, polls, DELETE), as exportProfiles makes them. */
 export const aepCalls = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  retry: AEP_RETRY,
 });
 
 /** Clock skew allowed between the worker and the platform when matching a job's creation time. */

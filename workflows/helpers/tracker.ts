@@ -12,13 +12,17 @@ import type { Phase, PipelineProgress, PipelineStatus, ProviderName } from '../.
 
 /**
  * What an operator sees of a running pipeline: the `progress` query, the live details in the Temporal UI
- * (setCurrentDetails), the search attributes, and phase durations for the report. Counts and ids only.
+ * (setCurrentDetails), the search attributes, and the durations for the report — per phase, and per stage for the
+ * pipelines that report stages (the sync). Counts and ids only.
  */
 export class PipelineTracker {
   readonly progress: PipelineProgress;
   readonly durationsMs: Record<string, number> = {};
+  /** Stage durations: each `stage(name)` closes the stage that began at the previous one (or at the first phase). */
+  readonly stagesMs: Record<string, number> = {};
   private readonly startedAt = Date.now();
   private phaseStartedAt = Date.now();
+  private stageStartedAt = Date.now();
   private cancelling = false;
 
   constructor(pipeline: PipelineProgress['pipeline'], meta: { provider: ProviderName; applicationIds: string[] }) {
@@ -49,10 +53,18 @@ export class PipelineTracker {
 
   /** Enters a phase; the time spent in the previous one is added to durationsMs. */
   phase(phase: Phase, note?: string): void {
+    if (this.progress.phase === 'starting') this.stageStartedAt = Date.now();
     this.closePhase();
     this.progress.phase = phase;
     this.progress.note = note;
     this.publish();
+  }
+
+  /** Ends the stage `name`: the time since the previous stage ended, or since the first phase began. */
+  stage(name: string): void {
+    const now = Date.now();
+    this.stagesMs[name] = now - this.stageStartedAt;
+    this.stageStartedAt = now;
   }
 
   update(patch: Partial<PipelineProgress>): void {
