@@ -13,7 +13,7 @@ import { AEP_RETRY } from './helpers/activity-proxies';
 import { runFailure } from './helpers/failures';
 import { endCancelled } from './helpers/outcome';
 import { PipelineTracker } from './helpers/tracker';
-import { aepCalls as calls, CREATION_SKEW_MS, runAepExportJob } from './helpers/aep-job';
+import { aepCalls as calls, CREATION_SKEW_MS, runAepExportJob, runQualificationWindow } from './helpers/aep-job';
 
 /**
  * exportProfiles (Adobe Experience Platform): check the input → create the dataset if asked → create
@@ -61,7 +61,8 @@ export async function exportProfiles(raw: ExportProfilesInput): Promise<ExportPr
       fields: input.fields,
       mergePolicy: input.mergePolicy,
       fromIngestTimestamp: input.since,
-      segmentQualificationTime: input.qualifiedBetween,
+      // Ends at the run's start unless given: each run's job has its own fingerprint (runQualificationWindow).
+      segmentQualificationTime: runQualificationWindow(input.qualifiedBetween, startTime),
       segmentPerBatch: input.segmentPerBatch,
     };
     t0 = Date.now();

@@ -11,68 +11,30 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { AsyncBuffer } from 'hyparquet';
-import { z } from 'zod';
 import { FailureType } from '../../src/contracts';
 import type { ActivateSegmentInput, ActivationMapping, ActivationTotals } from '../../src/contracts/aep-activate';
-import { absolutePath, applicationId, maxJobBytes, pollPolicy, roleArn, s3Prefix } from '../../src/inputs/fields';
+import { validateActivateSegmentInput } from '../../src/inputs/activate-segment-input';
+import type { CheckedActivation } from '../../src/inputs/activate-segment-input';
+import { InputError } from '../../src/inputs/errors';
 import type { AepClient } from '../../src/providers/aep';
 import { throwIfCancelled } from '../support/cancellation';
 import { Heartbeater } from '../support/heartbeat';
 import { ActivationWriter } from './activation-writer';
 import type { ActivationTarget } from './activation-writer';
-import { segmentsSchema } from '../../src/inputs/export-profiles-input';
-import { mapProfile, mappingFields, resolveMapping } from './mapping';
+import { mapProfile } from './mapping';
 
-const inputSchema = z
-  .object({
-    segments: segmentsSchema,
-    datasetId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be a dataset id')
-      .optional(),
-    createDataset: z.object({ name: z.string().min(1) }).optional(),
-    mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),
-    applicationId,
-    s3Url: s3Prefix('s3Url'),
-    roleArn,
-    workDir: absolutePath('workDir'),
-    mapping: z.unknown().optional(),
-    maxJobBytes: maxJobBytes.optional(),
-    dryRun: z.boolean().optional(),
-    poll: pollPolicy.optional(),
-  })
-  .strict()
-  .refine((i) => (i.datasetId === undefined) !== (i.createDataset === undefined), {
-    message: 'give exactly one of datasetId (an existing dataset) or createDataset',
-    path: ['datasetId'],
-  });
-
-export interface CheckedActivation {
-  input: ActivateSegmentInput;
-  mapping: ActivationMapping;
-  /** The XDM fields the export must carry for the mapping. */
-  fields: string[];
-}
-
-/** Checks an activateSegment input and its mapping before any remote call; each problem names the field. */
+/** Checks an activateSegment input and its mapping before any remote call (src/inputs); each problem names the field. */
 export function checkActivateInput(raw: unknown): CheckedActivation {
-  const parsed = inputSchema.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`);
-  let mapping: ActivationMapping | undefined;
   try {
-    mapping = resolveMapping((raw as { mapping?: unknown } | undefined)?.mapping);
+    return validateActivateSegmentInput(raw);
   } catch (err) {
-    problems.push((err as Error).message);
-  }
-  if (!parsed.success || !mapping) {
+    if (!(err instanceof InputError)) throw err;
+    const problems = err.issues.map((i) => `${i.field}: ${i.message}`);
     throw ApplicationFailure.nonRetryable(
       `invalid activateSegment input: ${problems.join('; ')}`,
       FailureType.BadInput,
     );
   }
-  return { input: parsed.data as ActivateSegmentInput, mapping, fields: mappingFields(mapping) };
 }
 
 export interface ActivateBatchesInput extends ActivationTarget {
@@ -83,7 +45,7 @@ export interface ActivateBatchesInput extends ActivationTarget {
 }
 
 /** Maps the rows of one local Parquet file, one row group at a time (memory bounded by a row group). */
-async function activateFile(file: string, label: string, mapping: ActivationMapping, out: ActivationWriter) {
+export async function activateFile(file: string, label: string, mapping: ActivationMapping, out: ActivationWriter) {
   const handle = await fs.promises.open(file, 'r');
   try {
     await activateRows(await fileBuffer(handle), label, mapping, out);
@@ -93,7 +55,7 @@ async function activateFile(file: string, label: string, mapping: ActivationMapp
 }
 
 /** A hyparquet AsyncBuffer reading slices of an open file: only the footer and one row group's columns are in memory. */
-async function fileBuffer(handle: fs.promises.FileHandle): Promise<AsyncBuffer> {
+export async function fileBuffer(handle: fs.promises.FileHandle): Promise<AsyncBuffer> {
   const { size } = await handle.stat();
   return {
     byteLength: size,

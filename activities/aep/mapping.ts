@@ -1,97 +1,10 @@
 /**
- * The declarative profile → Pinpoint endpoint mapping of activateSegment: its JSON form (checked
- * with zod, each problem naming the field), the default, and the mapping of one exported profile.
- * Endpoint Ids are `<profile id>-<idSuffix>` (default `-email`, `-sms`): a rerun updates the same
- * endpoints instead of adding new ones. Problems name fields, never values.
+ * The mapping of one exported profile to Pinpoint endpoints (the mapping's JSON form, its check and its default
+ * live in src/inputs/activation-mapping.ts). Endpoint Ids are `<profile id>-<idSuffix>` (default `-email`,
+ * `-sms`): a rerun updates the same endpoints instead of adding new ones. Problems name fields, never values.
  */
-import { z } from 'zod';
 import type { ActivationChannel, ActivationMapping } from '../../src/contracts/aep-activate';
 import type { EndpointRecord } from '../../src/formats';
-
-export const DEFAULT_MAPPING: ActivationMapping = {
-  profileId: '_id',
-  channels: [
-    { channel: 'EMAIL', address: 'personalEmail.address', idSuffix: 'email' },
-    { channel: 'SMS', address: 'mobilePhone.number', idSuffix: 'sms' },
-  ],
-  attributes: {
-    FirstName: 'person.name.firstName',
-    LastName: 'person.name.lastName',
-    CountryCode: 'homeAddress.countryCode',
-  },
-};
-
-const dotPath = z
-  .string({ error: 'must be an XDM dot path like personalEmail.address' })
-  .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be an XDM dot path like personalEmail.address' });
-
-const mappingSchema = z
-  .object({
-    profileId: dotPath.optional(),
-    channels: z
-      .array(
-        z
-          .object({
-            channel: z.enum(['EMAIL', 'SMS'], { error: 'must be EMAIL or SMS' }),
-            address: dotPath,
-            idSuffix: z
-              .string()
-              .regex(/^[a-z0-9_]{1,20}$/, { error: 'must be 1–20 lower-case letters, digits or _' })
-              .optional(),
-          })
-          .strict(),
-      )
-      .min(1, { error: 'give at least one channel' })
-      .optional(),
-    attributes: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, { error: 'attribute names are 1–50 letters, digits, _ or -' }),
-        dotPath,
-      )
-      .optional(),
-  })
-  .strict()
-  .superRefine((m, ctx) => {
-    const suffixes = (m.channels ?? []).map((c) => c.idSuffix ?? c.channel.toLowerCase());
-    suffixes.forEach((s, i) => {
-      if (suffixes.indexOf(s) !== i) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['channels', i, 'idSuffix'],
-          message: `two channels share the endpoint id suffix "${s}"; give each an idSuffix of its own`,
-        });
-      }
-    });
-  });
-
-/** The mapping to use: the default with the given parts replaced. Throws naming each bad field (mapping.<path>). */
-export function resolveMapping(raw: unknown): ActivationMapping {
-  if (raw === undefined) return DEFAULT_MAPPING;
-  const parsed = mappingSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${['mapping', ...i.path.map(String)].join('.')}: ${i.message}`);
-    throw new Error(
-      `invalid mapping: ${issues.join('; ')} (format: {"profileId": "_id", "channels": [{"channel": "EMAIL", "address": "personalEmail.address"}], "attributes": {"Name": "person.name.firstName"}})`,
-    );
-  }
-  const m = parsed.data;
-  return {
-    profileId: m.profileId ?? DEFAULT_MAPPING.profileId,
-    channels: m.channels
-      ? m.channels.map((c) => ({
-          channel: c.channel,
-          address: c.address,
-          idSuffix: c.idSuffix ?? c.channel.toLowerCase(),
-        }))
-      : DEFAULT_MAPPING.channels,
-    attributes: m.attributes ?? DEFAULT_MAPPING.attributes,
-  };
-}
-
-/** The XDM fields the AEP export must carry for the mapping. */
-export function mappingFields(m: ActivationMapping): string[] {
-  return [...new Set([m.profileId, ...m.channels.map((c) => c.address), ...Object.values(m.attributes)])];
-}
 
 function valueAt(row: Record<string, unknown>, dotted: string): unknown {
   let v: unknown = row;

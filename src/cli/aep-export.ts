@@ -118,7 +118,8 @@ export function refuseAepOptions(raw: object): void {
   }
 }
 
-const mergePolicy = z.string().transform((text, ctx) => {
+/** `--merge-policy <id>[:<version>]` (export and activate). */
+export const mergePolicyOption = z.string().transform((text, ctx) => {
   const m = /^([^:\s]+)(?::(\d+))?$/.exec(text.trim());
   const version = m?.[2] === undefined ? undefined : Number(m[2]);
   if (!m || (version !== undefined && version < 1)) {
@@ -131,32 +132,34 @@ const mergePolicy = z.string().transform((text, ctx) => {
   return { id: m[1] as string, ...(version !== undefined && { version }) };
 });
 
+/** `--segment-status realized,existing,exited` (export and activate). */
+export const segmentStatusOption = z.string().transform((text, ctx) => {
+  const list = parseList(text.toLowerCase());
+  const bad = list.find((s) => !['realized', 'existing', 'exited'].includes(s));
+  if (bad !== undefined || list.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a list of statuses. Fix: use realized, existing and/or exited`,
+    });
+    return z.NEVER;
+  }
+  return list as ('realized' | 'existing' | 'exited')[];
+});
+
+/** `--segment <id>` (repeatable, or comma-separated; export and activate). */
+export const segmentListOption = z
+  .array(z.string(), { error: 'is required. Fix: pass --segment <segment definition id> (repeatable)' })
+  .transform((list) => list.flatMap(parseList));
+
+/** `--dataset <id>` (export and activate). */
+export const datasetOption = z.string().regex(AEP_DATASET_ID, {
+  error: (i) => `"${String(i.input)}" is not a dataset id. Fix: copy the id Catalog shows (letters, digits, _ and -)`,
+});
+
 const optionsSchema = z.object({
-  segment: z
-    .array(z.string(), { error: 'is required. Fix: pass --segment <segment definition id> (repeatable)' })
-    .transform((list) => list.flatMap(parseList)),
-  segmentStatus: z
-    .string()
-    .transform((text, ctx) => {
-      const list = parseList(text.toLowerCase());
-      const bad = list.find((s) => !['realized', 'existing', 'exited'].includes(s));
-      if (bad !== undefined || list.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${text}" is not a list of statuses. Fix: use realized, existing and/or exited`,
-        });
-        return z.NEVER;
-      }
-      return list as ('realized' | 'existing' | 'exited')[];
-    })
-    .optional(),
-  dataset: z
-    .string()
-    .regex(AEP_DATASET_ID, {
-      error: (i) =>
-        `"${String(i.input)}" is not a dataset id. Fix: copy the id Catalog shows (letters, digits, _ and -)`,
-    })
-    .optional(),
+  segment: segmentListOption,
+  segmentStatus: segmentStatusOption.optional(),
+  dataset: datasetOption.optional(),
   createDataset: z.union([z.string().min(1), z.boolean()]).optional(),
   fields: z
     .string()
@@ -173,7 +176,7 @@ const optionsSchema = z.object({
       return list;
     })
     .optional(),
-  mergePolicy: mergePolicy.optional(),
+  mergePolicy: mergePolicyOption.optional(),
   since: z
     .string()
     .refine(isRfc3339, {

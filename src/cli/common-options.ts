@@ -5,15 +5,17 @@ import { ENV_ROLE_ARN, ENV_S3_URL } from './options';
 import { collect } from './parse';
 import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT } from '../contracts/limits';
 
-export function addPollOptions(cmd: Command): Command {
-  return cmd
+/** --poll-initial / --poll-max / --max-wait, and --cancel-grace unless the command has no use for it. */
+export function addPollOptions(cmd: Command, opts: { cancelGrace?: boolean } = {}): Command {
+  cmd
     .option('--poll-initial <duration>', 'first interval between job status polls, e.g. 1s (default: 1s)')
     .option('--poll-max <duration>', 'longest interval between polls; the interval doubles up to it (default: 30s)')
-    .option('--max-wait <duration>', 'give up when the job is not finished after this long (default: 6h)')
-    .option(
-      '--cancel-grace <duration>',
-      'after a cancel, how long a follow-up workflow waits for a job still running before deleting what it wrote (default: 1h)',
-    );
+    .option('--max-wait <duration>', 'give up when the job is not finished after this long (default: 6h)');
+  if (opts.cancelGrace === false) return cmd;
+  return cmd.option(
+    '--cancel-grace <duration>',
+    'after a cancel, how long a follow-up workflow waits for a job still running before deleting what it wrote (default: 1h)',
+  );
 }
 
 export function addProviderOption(cmd: Command): Command {

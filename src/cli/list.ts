@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SA_APPLICATION_ID, SA_PIPELINE, SA_STATUS } from '../contracts/search-attributes';
 import { withClient } from './client';
 import { badInput } from './errors';
-import { renderTable } from './report-view';
+import { PIPELINES, renderTable } from './report-view';
 
 export interface ListFilters {
   app?: string;
@@ -18,12 +18,12 @@ export function buildListQuery(f: ListFilters): string {
   const clauses = [];
   if (f.pipeline !== undefined) {
     const p = f.pipeline.toLowerCase();
-    if (!['export', 'import', 'sync'].includes(p)) {
-      throw badInput('--pipeline', `"${f.pipeline}" is not a pipeline`, 'use export, import or sync');
+    if (!(PIPELINES as readonly string[]).includes(p)) {
+      throw badInput('--pipeline', `"${f.pipeline}" is not a pipeline`, `use ${PIPELINES.join(', ')}`);
     }
     clauses.push(`${SA_PIPELINE.name} = '${p}'`);
   } else {
-    clauses.push(`${SA_PIPELINE.name} IN ('export', 'import', 'sync')`);
+    clauses.push(`${SA_PIPELINE.name} IN (${PIPELINES.map((p) => `'${p}'`).join(', ')})`);
   }
   if (f.app !== undefined) {
     if (!VALUE_RE.test(f.app))
@@ -52,9 +52,12 @@ export function registerListCommand(program: Command): void {
     .command('list')
     .summary('list recent runs (filter by app, status, pipeline)')
     .description('List recent pipeline runs (newest first) from Temporal visibility.')
-    .option('--app <id>', 'only runs that touch this application (a sync: source or target; AEP: a segment id)')
+    .option(
+      '--app <id>',
+      'only runs that touch this application (a sync: source or target; AEP: a segment id; activate: either)',
+    )
     .option('--status <status>', 'only runs whose AudienceflowStatus is this (RUNNING, COMPLETED, FAILED, CANCELLED)')
-    .option('--pipeline <name>', 'only export, import or sync runs')
+    .option('--pipeline <name>', `only runs of this pipeline: ${PIPELINES.join(', ')}`)
     .option('--limit <n>', 'how many runs to show', '20')
     .option('--json', 'print machine-readable JSON on stdout', false)
     .addHelpText(

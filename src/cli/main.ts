@@ -11,6 +11,7 @@ import { PROJECT_ROOT, loadStackEnv, temporalSettings } from '../config';
 import { ExitCode } from '../contracts/failures';
 import { searchAttributeCommands } from '../contracts/search-attributes';
 import { InputError } from '../inputs';
+import { registerActivateCommand } from './activate';
 import { registerCancelCommand } from './cancel';
 import { registerEmulatorCommand } from './emulator';
 import { temporalAddress, unreachableMessage } from './client';
@@ -65,6 +66,7 @@ Examples:
   audienceflow worker                       # in another terminal
   audienceflow export --app <id> --wait
   audienceflow sync --from-app <id> --to-app <id> --drop-opted-out --wait
+  audienceflow activate --segment <aep-segment-id> --to-app <id> --wait
   audienceflow list --status RUNNING
 
 Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach Temporal / internal error,
@@ -82,6 +84,7 @@ Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach 
   registerExportCommand(program);
   registerImportCommand(program);
   registerSyncCommand(program);
+  registerActivateCommand(program);
   registerStatusCommand(program);
   registerCancelCommand(program);
   registerListCommand(program);

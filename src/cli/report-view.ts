@@ -1,9 +1,12 @@
 /** Human tables for pipeline reports (plain text, no ANSI; `--json` prints the report itself). */
 import type { ExportReport, ImportReport, JobSnapshot, SyncReport } from '../contracts';
+import type { ActivateSegmentReport } from '../contracts/aep-activate';
 import type { ExportProfilesReport } from '../contracts/aep-export';
 import { formatBytes, formatDuration } from './parse';
 
-export type Pipeline = 'export' | 'import' | 'sync';
+/** The pipelines runs belong to (the AudienceflowPipeline search attribute). */
+export const PIPELINES = ['export', 'import', 'sync', 'activate'] as const;
+export type Pipeline = (typeof PIPELINES)[number];
 
 /** Columns padded to the widest cell; the header is underlined with dashes. */
 export function renderTable(header: string[], rows: string[][]): string {
@@ -46,6 +49,7 @@ function durations(d: Record<string, number>): string | undefined {
 
 export function detectPipeline(report: unknown): Pipeline | undefined {
   if (typeof report !== 'object' || report === null) return undefined;
+  if ('aepJobId' in report && 'importJobs' in report) return 'activate';
   if ('objects' in report && 'outputUrl' in report) return 'export';
   if (isAepExportReport(report)) return 'export';
   if ('counts' in report && 'importJobs' in report) return 'sync';
@@ -142,6 +146,36 @@ function renderAepExportReport(r: ExportProfilesReport): string {
   return `${head}\n\n${renderTable(['batch', 'segment', 'files', 'size', 'profiles'], rows)}`;
 }
 
+function renderActivateReport(r: ActivateSegmentReport): string {
+  const t = r.totals;
+  const head = renderFields([
+    ['status', `${r.status}${r.dryRun ? ' (dry run: no part written, no import job created)' : ''}`],
+    ['message', r.message],
+    ['workflow', `${r.workflowId} (run ${r.runId})`],
+    ['AEP job', r.aepJobId || undefined],
+    ['application', r.applicationId],
+    ['rejected rows', t.rejectedRowsKey],
+    ['durations', durations(r.durationsMs)],
+  ]);
+  const counts = renderTable(
+    ['profiles', 'email', 'sms', 'no endpoint', 'rejected', 'imported', 'failed'],
+    [
+      [
+        n(t.profiles),
+        n(t.endpoints.EMAIL),
+        n(t.endpoints.SMS),
+        n(t.withoutEndpoint),
+        n(t.rejected),
+        n(r.imported.processed),
+        n(r.imported.failed),
+      ],
+    ],
+  );
+  return [head, counts, ...(r.importJobs.length > 0 ? [renderTable(JOB_HEADER, jobRows(r.importJobs))] : [])].join(
+    '\n\n',
+  );
+}
+
 export function renderReport(report: unknown, pipeline?: Pipeline): string {
   switch (pipeline ?? detectPipeline(report)) {
     case 'export':
@@ -152,6 +186,8 @@ export function renderReport(report: unknown, pipeline?: Pipeline): string {
       return renderImportReport(report as ImportReport);
     case 'sync':
       return renderSyncReport(report as SyncReport);
+    case 'activate':
+      return renderActivateReport(report as ActivateSegmentReport);
     default:
       return JSON.stringify(report, null, 2);
   }

@@ -9,6 +9,8 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/clien
 import { ExitCode } from '../contracts/failures';
 import type { CliClient } from './client';
 import { scheduleUiUrl, withClient, workflowUiUrl } from './client';
+import type { ActivateRawOptions } from './activate';
+import { activateMetadata, activateScheduleId, addActivateOptions, buildActivateInput } from './activate';
 import type { AepExportRawOptions } from './aep-export';
 import {
   aepScheduleId,
@@ -63,7 +65,10 @@ function addTimingOptions(cmd: Command): Command {
       `what to do when a run is still going at the next tick: ${OVERLAP_POLICIES.join(', ')}`,
       'skip',
     )
-    .option('--schedule-id <id>', 'schedule id (default: export-<app> / sync-<source>-to-<target>)')
+    .option(
+      '--schedule-id <id>',
+      'schedule id (default: export-<app> / sync-<source>-to-<target> / activate-<segment>-to-<app>)',
+    )
     .option('--paused', 'create the schedule paused', false)
     .option('--note <text>', 'a note shown with the schedule (e.g. who created it and why)')
     .option('--json', 'print machine-readable JSON on stdout', false);
@@ -128,13 +133,16 @@ async function createSchedule(
 function registerCreate(schedule: Command): void {
   const create = schedule
     .command('create')
-    .description('Create a schedule that runs an export or a sync (see `schedule create export --help`).')
+    .description(
+      'Create a schedule that runs an export, a sync or an AEP activation (see `schedule create export --help`).',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   audienceflow schedule create export --app <id> --cron "0 2 * * *" --timezone Europe/Berlin
-  audienceflow schedule create sync --from-app <id> --to-app <id> --every 1h`,
+  audienceflow schedule create sync --from-app <id> --to-app <id> --every 1h
+  audienceflow schedule create activate --segment <aep-segment-id> --to-app <id> --every 1d`,
     );
 
   const exp = create.command('export').description('Schedule export runs. Takes the options of `audienceflow export`.');
@@ -181,6 +189,25 @@ Examples:
     );
     buildScheduleTiming(opts);
     process.exitCode = await createSchedule('sync', input, syncMetadata(input), id, opts);
+  });
+
+  const act = create
+    .command('activate')
+    .description('Schedule AEP activations. Takes the options of `audienceflow activate`.');
+  addActivateOptions(act);
+  addTimingOptions(act);
+  act.addHelpText(
+    'after',
+    `
+Examples:
+  audienceflow schedule create activate --segment <segment-id> --to-app 0123456789abcdef0123456789abcdef \\
+      --dataset <dataset-id> --cron "0 3 * * *"`,
+  );
+  act.action(async (opts: ActivateRawOptions & CreateFlags) => {
+    const input = buildActivateInput(opts);
+    const id = checkScheduleId(opts.scheduleId ?? activateScheduleId(input));
+    buildScheduleTiming(opts);
+    process.exitCode = await createSchedule('activate', input, activateMetadata(input), id, opts);
   });
 }
 
@@ -301,9 +328,9 @@ async function listSchedules(client: Client): Promise<unknown[]> {
 export function registerScheduleCommand(program: Command): void {
   const schedule = program
     .command('schedule')
-    .summary('run export or sync on a schedule (create, list, describe, pause, unpause, trigger, delete)')
+    .summary('run export, sync or activate on a schedule (create, list, describe, pause, unpause, trigger, delete)')
     .description(
-      'Run export or sync on a schedule (Temporal Schedules): create, list, describe, pause, unpause, trigger, delete.',
+      'Run export, sync or activate on a schedule (Temporal Schedules): create, list, describe, pause, unpause, trigger, delete.',
     )
     .addHelpText(
       'after',

@@ -12,6 +12,7 @@ export const WORKFLOW_TYPES: Record<Pipeline, string> = {
   export: 'exportEndpoints',
   import: 'importEndpoints',
   sync: 'syncEndpoints',
+  activate: 'activateSegment',
 };
 
 /** Workflows a pipeline runs besides its own (AEP profile exports are `export` runs). */

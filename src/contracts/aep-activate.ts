@@ -31,8 +31,8 @@ export interface ActivateSegmentInput {
   s3Url: string;
   /** IAM role Pinpoint assumes to read the parts. */
   roleArn: string;
-  /** Local folder for the AEP download (removed at the end of the run). */
-  workDir: string;
+  /** Local folder on the worker's host for the AEP download (removed at the end of the run); default: the worker's temporary folder. */
+  workDir?: string;
   /** Overrides the default mapping (parts absent keep their default; idSuffix defaults to the channel in lower case). */
   mapping?: {
     profileId?: string;

@@ -16,7 +16,7 @@ export type Phase =
 
 /** Answer of the `progress` query. Counts and ids only: never endpoint data. */
 export interface PipelineProgress {
-  pipeline: 'export' | 'import' | 'sync';
+  pipeline: 'export' | 'import' | 'sync' | 'activate';
   phase: Phase;
   /** Provider job currently in focus, its kind and its last known status (raw). */
   jobKind?: 'export' | 'import';

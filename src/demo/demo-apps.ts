@@ -21,3 +21,6 @@ export async function findOrCreateApp(
   if (!id) throw new Error(`CreateApp for ${name} returned no id`);
   return { id, created: true };
 }
+
+/** The application the demo's AEP activation imports into. */
+export const DEMO_ACTIVATION_APP = 'audienceflow-demo-activation';

@@ -1,7 +1,7 @@
 /**
  * `npm run demo` on a machine whose default ports are taken — as on most Temporal users' machines, where a Temporal
- * dev server holds 7233: the demo starts its stack on free ports of its own, says so, runs the sync, and a second run
- * reuses that stack. Uses its own state folder; every default port it would take is held by this test (or by
+ * dev server holds 7233: the demo starts its stack on free ports of its own, says so, runs the sync and the AEP
+ * activation, and a second run (`npm run demo -- aep`, the activation alone) reuses that stack. Uses its own state folder; every default port it would take is held by this test (or by
  * whoever held it already), so the demo touches none of them.
  */
 import { spawn } from 'node:child_process';
@@ -25,6 +25,11 @@ const env: NodeJS.ProcessEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 const held: net.Server[] = [];
+/** The demo's profiles: all with an e-mail, every fifth without a phone, every seventh has exited the segment. */
+const PROFILES = 70;
+const ACTIVATED = Array.from({ length: PROFILES }, (_, i) => i)
+  .filter((i) => i % 7 !== 6)
+  .reduce((n, i) => n + (i % 5 === 0 ? 1 : 2), 0);
 
 /** Listens on the port unless something else already does; either way the port is busy afterwards. */
 async function hold(port: number): Promise<boolean> {
@@ -76,7 +81,7 @@ it('runs with every default port taken (a Temporal dev server on 7233), on free 
   const mine = await hold(d.temporalPort);
   for (const port of [d.uiPort, d.s3Port, d.emulatorPort, d.aepPort]) await hold(port);
 
-  const first = await runDemo(['--endpoints', '300']);
+  const first = await runDemo(['--endpoints', '300', '--profiles', String(PROFILES)]);
   expect(first.stderr).toBe('');
   expect(first.code).toBe(0);
   const moved = /Temporal dev server: port 7233 is in use(.*?); the demo uses port (\d+) instead/.exec(first.stdout);
@@ -88,17 +93,24 @@ it('runs with every default port taken (a Temporal dev server on 7233), on free 
     );
   }
   expect(first.stdout).toContain('The target application now holds');
+  expect(first.stdout).toContain(`The activation application now holds ${ACTIVATED} endpoints`);
+  expect(first.stdout).toMatch(
+    /Temporal UI: +http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/demo-activate-/,
+  );
   const stackEnv = parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'));
   expect(stackEnv.TEMPORAL_ADDRESS).toBe(`127.0.0.1:${moved![2]}`);
   for (const port of [d.temporalPort, d.uiPort, d.s3Port, d.emulatorPort, d.aepPort]) {
     expect(Object.values(stackEnv).join(' ')).not.toContain(`:${port}`);
   }
 
-  const second = await runDemo(['--endpoints', '300']);
+  const second = await runDemo(['aep', '--profiles', String(PROFILES)]);
   expect(second.stderr).toBe('');
   expect(second.code).toBe(0);
   // Temporal, S3, the Pinpoint emulator and the AEP emulator.
   expect(second.stdout.match(/the demo's stack already runs it \(pid \d+\); reused/g)).toHaveLength(4);
   expect(second.stdout).not.toContain('instead');
+  expect(second.stdout).not.toContain('demo-sync-');
+  // The same profiles again: the same endpoint ids are updated, none added.
+  expect(second.stdout).toContain(`The activation application now holds ${ACTIVATED} endpoints`);
   expect(parseEnvFile(fs.readFileSync(path.join(home, 'stack.env'), 'utf8'))).toEqual(stackEnv);
 }, 480_000);

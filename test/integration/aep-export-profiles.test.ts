@@ -1,7 +1,7 @@
 /**
  * exportProfiles on a real Temporal dev server with real activities and the AEP adapter pointed at
  * the AEP emulator over HTTP: the downloaded Parquet rows equal the seeded segment members; a lost
- * create answer still leaves exactly one job; cancelling while PROCESSING sends one DELETE, the job
+ * create answer still leaves exactly one job; two identical runs get one job each; cancelling while PROCESSING sends one DELETE, the job
  * is CANCELLED, nothing of the run is left, and the run ends Canceled; bad input fails before any call.
  */
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import { createAepActivities } from '../../activities/aep';
 import type { RunningAepEmulator } from '../../src/aep-emulator';
 import { aepSettings } from '../../src/config';
 import type { ExportProfilesInput, ExportProfilesReport } from '../../src/contracts/aep-export';
+import { progressQuery } from '../../src/contracts/queries';
 import { AepClient } from '../../src/providers/aep';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { startTemporal } from '../harness';
@@ -28,7 +29,9 @@ import {
   SANDBOX,
   SEG_A,
   admin,
+  createDataset,
   expectedMembers,
+  imsToken,
   projected,
   startTestAep,
   testProfiles,
@@ -98,6 +101,15 @@ function start(extra: Partial<ExportProfilesInput> = {}) {
     workflowId: `aep-export-${randomUUID()}`,
     args: [input],
   });
+}
+
+async function waitUntil<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 800; i++) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 function parquetFiles(root: string): string[] {
@@ -209,6 +221,26 @@ test('a lost create answer (the job was created) leaves exactly one job, and the
   expect(jobs).toHaveLength(1);
   expect(String(jobs[0]!.id)).toBe(report.jobId);
   expect(report.batches[0]!.records).toBe(expectedMembers(PROFILES, SEG_A).length);
+});
+
+test("two identical runs started together get one AEP job each: the second never adopts the first one's job", async () => {
+  const same = { createDataset: undefined, datasetId: await createDataset(emu.url, await imsToken(emu.url)) };
+  await admin(emu.url, 'POST', 'faults', { stallNextJobs: 2 });
+  const first = await start(same);
+  const jobOf = (handle: typeof first) =>
+    waitUntil(async () => (await handle.query(progressQuery)).jobId, `the job of ${handle.workflowId}`);
+  const firstJob = await jobOf(first);
+  // Same input, same dataset, same minute: the first run's job is PROCESSING when the second one looks for "its" job.
+  const second = await start(same);
+  const secondJob = await jobOf(second);
+  expect(secondJob).not.toBe(firstJob);
+  for (const id of [firstJob, secondJob]) await admin(emu.url, 'POST', `jobs/${id}/release`);
+  const reports: ExportProfilesReport[] = await Promise.all([first.result(), second.result()]);
+  expect(reports.map((r) => r.jobId)).toEqual([firstJob, secondJob]);
+  const jobs = await jobsInEmulator();
+  expect(jobs.map((j) => String(j.id)).sort()).toEqual([firstJob, secondJob].sort());
+  expect(jobs.map((j) => j.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+  for (const r of reports) expect(r.batches[0]!.records).toBe(expectedMembers(PROFILES, SEG_A).length);
 });
 
 test('cancel while PROCESSING: one DELETE, the job CANCELLED, nothing of the run left, the run Canceled', async () => {

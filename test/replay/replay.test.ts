@@ -1,7 +1,8 @@
 /**
  * Replay safety: the histories recorded from real runs (test/replay/histories/, made by
  * `npm run replay:record`: export, import, an import with nothing to import, a sync with batch
- * children, a cancelled sync, a failed export) are replayed against today's workflow code. A change
+ * children, a cancelled sync, a failed export; `npm run replay:record:aep`: exportProfiles and activateSegment, each
+ * completed and cancelled) are replayed against today's workflow code. A change
  * that would break runs already in flight — a reordered or removed activity, a timer added without
  * `patched()` — fails here with Temporal's non-determinism error naming the workflow.
  */
@@ -39,8 +40,9 @@ test('every recorded history replays on the current workflow code', async () => 
   const histories = recorded();
   const types = new Set(histories.map((h) => h.file.split('--')[0]));
   // The pipelines and the sync's batch children are all covered.
-  for (const t of ['exportEndpoints', 'importEndpoints', 'syncEndpoints']) expect(types).toContain(t);
-  expect(histories.length).toBeGreaterThanOrEqual(7);
+  for (const t of ['exportEndpoints', 'importEndpoints', 'syncEndpoints', 'exportProfiles', 'activateSegment'])
+    expect(types).toContain(t);
+  expect(histories.length).toBeGreaterThanOrEqual(11);
 
   const failures: string[] = [];
   const results = Worker.runReplayHistories(

@@ -1,6 +1,7 @@
 /** The activation mapping: default and custom mappings, endpoint ids, invalid mappings named by field. */
 import { checkActivateInput } from '../../activities/aep/activate';
-import { DEFAULT_MAPPING, mapProfile, mappingFields, resolveMapping } from '../../activities/aep/mapping';
+import { mapProfile } from '../../activities/aep/mapping';
+import { DEFAULT_MAPPING, mappingFields, resolveMapping } from '../../src/inputs/activation-mapping';
 
 const profile = {
   _id: 'p-1',

@@ -19,7 +19,7 @@ function helpOf(cmd: Command): string {
 
 describe('--help of every command', () => {
   const program = buildProgram();
-  const mine = ['worker', 'export', 'import', 'sync', 'status', 'cancel', 'list', 'schedule'];
+  const mine = ['worker', 'export', 'import', 'sync', 'activate', 'status', 'cancel', 'list', 'schedule'];
   const commands = walk(program).filter(({ name }) => mine.includes(name.split(' ')[0] ?? ''));
 
   it('covers the whole command tree', () => {
@@ -29,6 +29,7 @@ describe('--help of every command', () => {
         'schedule create',
         'schedule create export',
         'schedule create sync',
+        'schedule create activate',
         'schedule list',
         'schedule describe',
         'schedule pause',
@@ -43,6 +44,7 @@ describe('--help of every command', () => {
     mine.concat([
       'schedule create export',
       'schedule create sync',
+      'schedule create activate',
       'schedule list',
       'schedule describe',
       'schedule pause',

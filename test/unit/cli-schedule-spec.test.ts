@@ -44,7 +44,7 @@ describe('schedule timing', () => {
 
 describe('list query', () => {
   it('filters on the custom search attributes', () => {
-    expect(buildListQuery({})).toBe("AudienceflowPipeline IN ('export', 'import', 'sync')");
+    expect(buildListQuery({})).toBe("AudienceflowPipeline IN ('export', 'import', 'sync', 'activate')");
     expect(buildListQuery({ pipeline: 'Sync', app: 'abc', status: 'failed' })).toBe(
       "AudienceflowPipeline = 'sync' AND AudienceflowApplicationId = 'abc' AND AudienceflowStatus = 'FAILED'",
     );

@@ -16,6 +16,19 @@ export const aepCalls = proxyActivities<Activities>({
 /** Clock skew allowed between the worker and the platform when matching a job's creation time. */
 export const CREATION_SKEW_MS = 60_000;
 
+type QualificationWindow = { startTime?: string; endTime?: string };
+
+/**
+ * The job's segmentQualificationTime: an open window ends at the run's start. AEP has no client token, so that
+ * end makes the job's fingerprint this run's own: a second identical run started within the creation-time window
+ * never adopts this run's job. A window the input closes (or one that starts after the run) is kept as given.
+ */
+export function runQualificationWindow(given: QualificationWindow | undefined, runStart: Date): QualificationWindow {
+  if (given?.endTime !== undefined) return given;
+  if (given?.startTime !== undefined && Date.parse(given.startTime) > runStart.getTime()) return given;
+  return { ...given, endTime: runStart.toISOString() };
+}
+
 /**
  * Creates the AEP export job (or finds the one a retried attempt created, by fingerprint), calls
  * `onJob` with its id, polls with backoff until it ends (`onStatus` after each poll), and DELETEs it when it
