@@ -20,7 +20,7 @@ import { throwIfCancelled } from '../support/cancellation';
 import { Heartbeater } from '../support/heartbeat';
 import { ActivationWriter } from './activation-writer';
 import type { ActivationTarget } from './activation-writer';
-import { segmentsSchema } from '../../src/inputs/export-profiles-input';
+import { AEP_DATASET_ID, segmentsSchema } from '../../src/inputs/export-profiles-input';
 import { mapProfile, mappingFields, resolveMapping } from './mapping';
 
 const inputSchema = z
@@ -28,7 +28,7 @@ const inputSchema = z
     segments: segmentsSchema,
     datasetId: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be a dataset id')
+      .regex(AEP_DATASET_ID, 'must be a dataset id')
       .optional(),
     createDataset: z.object({ name: z.string().min(1) }).optional(),
     mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ActivationChannel, ActivationMapping } from '../../src/contracts/aep-activate';
 import type { EndpointRecord } from '../../src/formats';
+import { XDM_PATH } from '../../src/inputs/export-profiles-input';
 
 export const DEFAULT_MAPPING: ActivationMapping = {
   profileId: '_id',
@@ -23,7 +24,7 @@ export const DEFAULT_MAPPING: ActivationMapping = {
 
 const dotPath = z
   .string({ error: 'must be an XDM dot path like personalEmail.address' })
-  .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be an XDM dot path like personalEmail.address' });
+  .regex(XDM_PATH, { error: 'must be an XDM dot path like personalEmail.address' });
 
 const mappingSchema = z
   .object({

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ExportProfilesInput } from '../contracts/aep-export';
 import { parseOrThrow } from './errors';
-import { s3Prefix } from './fields';
+import { missingOr, s3Prefix } from './fields';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -27,7 +27,9 @@ export function isRfc3339(text: string): boolean {
   );
 }
 
-const rfc3339 = z.string().refine(isRfc3339, 'must be an RFC 3339 time like 2026-01-31T00:00:00Z');
+const rfc3339 = z.string({ error: missingOr('text', 'write a time like 2026-01-31T00:00:00Z') }).refine(isRfc3339, {
+  error: (iss) => `"${String(iss.input)}" is not an RFC 3339 time. Fix: write e.g. 2026-01-31T00:00:00Z`,
+});
 
 export const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
 export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
@@ -36,31 +38,57 @@ export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 export const segmentsSchema = z
   .array(
     z.object({
-      segmentId: z.string().min(1, 'a segment id is empty; give the segment definition id'),
+      segmentId: z.string().min(1, 'is empty. Fix: give the segment definition id'),
       segmentNs: z.string().min(1).optional(),
       status: z
-        .array(z.enum(['realized', 'existing', 'exited']))
-        .min(1)
+        .array(
+          z.enum(['realized', 'existing', 'exited'], {
+            error: (iss) =>
+              `"${String(iss.input)}" is not a membership status. Fix: use realized, existing and/or exited`,
+          }),
+        )
+        .min(1, 'is empty. Fix: list realized, existing and/or exited')
         .optional(),
     }),
+    { error: missingOr('a list', 'give the segment definitions whose profiles to export') },
   )
-  .min(1, 'give at least one segment');
+  .min(1, 'is empty. Fix: give at least one segment');
 
 const exportProfilesInputSchema = z
   .object({
     segments: segmentsSchema,
-    datasetId: z.string().regex(AEP_DATASET_ID, 'must be a dataset id (letters, digits, _ and -)').optional(),
+    datasetId: z
+      .string()
+      .regex(AEP_DATASET_ID, {
+        error: (iss) =>
+          `"${String(iss.input)}" is not a dataset id. Fix: copy the id Catalog shows (letters, digits, _ and -)`,
+      })
+      .optional(),
     createDataset: z.object({ name: z.string().min(1) }).optional(),
-    fields: z.array(z.string().regex(XDM_PATH, 'must be an XDM dot path like personalEmail.address')).optional(),
-    mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),
+    fields: z
+      .array(
+        z.string().regex(XDM_PATH, {
+          error: (iss) => `"${String(iss.input)}" is not an XDM dot path. Fix: write e.g. personalEmail.address`,
+        }),
+      )
+      .min(1, 'is empty. Fix: list the XDM dot paths to export, or leave it out for all')
+      .optional(),
+    mergePolicy: z
+      .object({
+        id: z.string().min(1),
+        version: z.number().int().min(1, 'must be 1 or more. Fix: merge policy versions start at 1').optional(),
+      })
+      .optional(),
     since: rfc3339.optional(),
     qualifiedBetween: z.object({ startTime: rfc3339.optional(), endTime: rfc3339.optional() }).optional(),
     segmentPerBatch: z.boolean().optional(),
     downloadDir: z
       .string()
-      .refine((d) => path.isAbsolute(d), 'must be an absolute path')
+      .refine((d) => path.isAbsolute(d), {
+        error: (iss) => `"${String(iss.input)}" is not an absolute path. Fix: give the absolute path on the worker's host`,
+      })
       .optional(),
-    copyTo: s3Prefix('copyTo (the S3 prefix to copy the files to)').optional(),
+    copyTo: s3Prefix('S3 prefix to copy the files to').optional(),
     poll: z
       .object({
         initialIntervalMs: z.number().int().min(1).optional(),
@@ -70,13 +98,22 @@ const exportProfilesInputSchema = z
       .optional(),
   })
   .strict()
-  .refine((i) => (i.datasetId === undefined) !== (i.createDataset === undefined), {
-    message: 'give exactly one of datasetId (an existing dataset) or createDataset',
-    path: ['datasetId'],
-  })
-  .refine((i) => i.downloadDir !== undefined || i.copyTo !== undefined, {
-    message: 'give downloadDir (a folder on the worker host) or copyTo (an S3 prefix), or both',
-    path: ['downloadDir'],
+  .superRefine((i, ctx) => {
+    if ((i.datasetId === undefined) === (i.createDataset === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datasetId'],
+        message: `${i.datasetId === undefined ? 'no target dataset' : 'given together with a dataset to create'}. Fix: name either an existing dataset (on the profile union schema) or one to create`,
+      });
+    }
+    if (i.downloadDir === undefined && i.copyTo === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['downloadDir'],
+        message:
+          "is required unless the files are copied to S3. Fix: give a folder on the worker's host, an S3 prefix to copy the files to, or both",
+      });
+    }
   });
 
 /** Validates an exportProfiles input; throws InputError listing every problem. */
