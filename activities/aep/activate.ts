@@ -26,10 +26,7 @@ import { mapProfile, mappingFields, resolveMapping } from './mapping';
 const inputSchema = z
   .object({
     segments: segmentsSchema,
-    datasetId: z
-      .string()
-      .regex(AEP_DATASET_ID, 'must be a dataset id')
-      .optional(),
+    datasetId: z.string().regex(AEP_DATASET_ID, 'must be a dataset id').optional(),
     createDataset: z.object({ name: z.string().min(1) }).optional(),
     mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),
     applicationId,

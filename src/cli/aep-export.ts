@@ -71,7 +71,12 @@ const AEP_FLAGS: readonly PipelineFlag[] = [
     help: 'AEP: only profiles updated after this RFC 3339 time, e.g. 2026-01-31T00:00:00Z',
     field: 'since',
   },
-  { syntax: '--segment-per-batch', help: 'AEP: one output batch per segment', field: 'segmentPerBatch', default: false },
+  {
+    syntax: '--segment-per-batch',
+    help: 'AEP: one output batch per segment',
+    field: 'segmentPerBatch',
+    default: false,
+  },
   {
     syntax: '--to <s3-url>',
     help: 'AEP: also copy the files to s3://bucket/prefix/ (under <workflowId>/<runId>/)',

@@ -61,8 +61,12 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   const last = parts.pop() ?? dotted;
   let at = target;
   for (const part of parts) {
-    const next = at[part];
-    at = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : (at[part] = {});
+    let next = at[part];
+    if (typeof next !== 'object' || next === null) {
+      next = {};
+      at[part] = next;
+    }
+    at = next as Record<string, unknown>;
   }
   at[last] = value;
 }
@@ -125,7 +129,10 @@ export function validatedInput<T>(
     if (!(e instanceof InputError)) throw e;
     const lines = e.issues.map((issue) => {
       const envDef = defs.find((d) => d.field === issue.field && d.env !== undefined);
-      const hint = envDef && issue.message.startsWith('is required') ? ` or set ${envDef.env} (\`audienceflow stack up\` does)` : '';
+      const hint =
+        envDef && issue.message.startsWith('is required')
+          ? ` or set ${envDef.env} (\`audienceflow stack up\` does)`
+          : '';
       return `${flagForField(issue.field, defs, others)}: ${issue.message}${hint}`;
     });
     throw new CliError(lines.join('\n'), ExitCode.BadInput);

@@ -33,8 +33,8 @@ import type { PipelineFlag } from './flags';
 import { inputFromFlags, validatedInput } from './flags';
 
 /** Env defaults the local stack writes (so `audienceflow export --app X` works after `stack up`). */
-export const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
-export const ENV_ROLE_ARN = 'AUDIENCEFLOW_ROLE_ARN';
+const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
+const ENV_ROLE_ARN = 'AUDIENCEFLOW_ROLE_ARN';
 
 /** The options as commander hands them over (keys: the flags in camelCase). */
 export type FlagValues = Readonly<Record<string, unknown>>;
@@ -71,7 +71,7 @@ export const CANCEL_GRACE_FLAG: PipelineFlag = {
   text: durationMs,
 };
 
-export const PROVIDER_FLAG: PipelineFlag = {
+const PROVIDER_FLAG: PipelineFlag = {
   syntax: '--provider <name>',
   help: 'audience platform: pinpoint, or aep (Adobe Experience Platform; `export` only)',
   field: 'provider',
@@ -157,7 +157,11 @@ export const EXPORT_FLAGS: readonly PipelineFlag[] = [
   },
 ];
 
-export function buildExportInput(raw: FlagValues, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ExportInput {
+export function buildExportInput(
+  raw: FlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): ExportInput {
   const defs = [...EXPORT_FLAGS, ...JOB_FLAGS];
   return validatedInput(validateExportInput, inputFromFlags(raw, defs, env, cwd), defs);
 }
@@ -249,7 +253,8 @@ function importSource(sources: string[], cwd: string): ImportInput['source'] {
 function formatOfSources(source: ImportInput['source']): string {
   if (source.kind === 's3') {
     const format = formatFromName(source.s3Url);
-    if (!format) throw badInput('--format', `cannot tell the format of "${source.s3Url}"`, 'pass --format csv or --format json');
+    if (!format)
+      throw badInput('--format', `cannot tell the format of "${source.s3Url}"`, 'pass --format csv or --format json');
     return format;
   }
   const guessed = new Set(source.paths.map((f) => formatFromName(f)));
@@ -284,7 +289,7 @@ export function buildImportInput(
 // ---- sync ----------------------------------------------------------------------------------------
 
 /** The transform flags of `sync`: each sets one field of the declarative transform (src/transforms). */
-export const TRANSFORM_FLAGS: readonly PipelineFlag[] = [
+const TRANSFORM_FLAGS: readonly PipelineFlag[] = [
   {
     syntax: '--keep-channels <list>',
     help: 'keep only these channel types, comma-separated, e.g. EMAIL,SMS',

@@ -19,7 +19,6 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 /** The stack module pulls in the AWS SDK and the Temporal client: loaded only when a stack command runs. */
 const stackModule = () => import('../stack/stack');
 
-
 export function registerStackCommand(program: Command): void {
   const stack = program
     .command('stack')

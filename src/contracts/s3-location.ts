@@ -16,7 +16,9 @@ export function parseS3Url(url: string, what = 'S3 URL'): S3Location {
   const bucket = m[1] ?? '';
   const key = m[2] ?? '';
   if (!BUCKET_RE.test(bucket)) {
-    throw new Error(`${what} "${url}": "${bucket}" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, '.', '-'`);
+    throw new Error(
+      `${what} "${url}": "${bucket}" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, '.', '-'`,
+    );
   }
   if (key.split('/').some((part) => part === '..' || part === '.')) {
     throw new Error(`${what} "${url}": '.' and '..' are not allowed as key segments. Fix: leave them out of the key`);

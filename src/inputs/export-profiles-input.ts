@@ -85,7 +85,8 @@ const exportProfilesInputSchema = z
     downloadDir: z
       .string()
       .refine((d) => path.isAbsolute(d), {
-        error: (iss) => `"${String(iss.input)}" is not an absolute path. Fix: give the absolute path on the worker's host`,
+        error: (iss) =>
+          `"${String(iss.input)}" is not an absolute path. Fix: give the absolute path on the worker's host`,
       })
       .optional(),
     copyTo: s3Prefix('S3 prefix to copy the files to').optional(),

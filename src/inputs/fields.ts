@@ -36,7 +36,9 @@ export const endpointProvider = (pipeline: 'export' | 'import' | 'sync') =>
   });
 
 export const applicationId = z
-  .string({ error: missingOr('text', 'give the Pinpoint application (project) id, as `aws pinpoint get-apps` lists it') })
+  .string({
+    error: missingOr('text', 'give the Pinpoint application (project) id, as `aws pinpoint get-apps` lists it'),
+  })
   .regex(PINPOINT_ID, {
     error: (iss) =>
       `"${String(iss.input)}" is not a Pinpoint application id (32 lower-case hex characters). ` +
@@ -96,7 +98,7 @@ export const endpointFormat = z.enum(['CSV', 'JSON'], {
   error: (iss) =>
     iss.input === undefined
       ? 'is required. Fix: give CSV or JSON (newline-delimited JSON)'
-      : `"${String(iss.input)}" is not a format. Fix: use CSV or JSON (newline-delimited JSON)`,
+      : `${JSON.stringify(iss.input)} is not a format. Fix: use CSV or JSON (newline-delimited JSON)`,
 });
 
 /** The shortest interval (poll, wait, grace) a run accepts. */
@@ -154,7 +156,10 @@ export const count = (max: number, why = '') =>
     .min(1, { error: `must be at least 1. Fix: give 1 to ${max}` })
     .max(max, { error: `is over ${max}${why}. Fix: give 1 to ${max}` });
 
-export const maxConcurrentJobs = count(MAX_CONCURRENT_IMPORT_JOBS_SETTING, ` (${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`);
+export const maxConcurrentJobs = count(
+  MAX_CONCURRENT_IMPORT_JOBS_SETTING,
+  ` (${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`,
+);
 
 /** `--max-rejected`: a number of rows, or a percentage of the rows. */
 export const maxRejected = z.union([

@@ -14,7 +14,8 @@ export const transformSpecSchema = z
     keepChannelTypes: z
       .array(
         z.enum(CHANNEL_TYPES, {
-          error: (issue) => `"${String(issue.input)}" is not a channel type. Fix: use one of ${CHANNEL_TYPES.join(', ')}`,
+          error: (issue) =>
+            `"${String(issue.input)}" is not a channel type. Fix: use one of ${CHANNEL_TYPES.join(', ')}`,
         }),
       )
       .min(1, 'keeps no channel type at all. Fix: list at least one (e.g. ["EMAIL"]) or leave the option out')

@@ -40,9 +40,11 @@ describe('pipeline flags', () => {
       transform: { set: { x: '1' } },
       register: true,
     });
-    expect(inputFromFlags({ s3: 's3://given/', dryRun: true, register: false }, FLAGS, { TEST_S3: 'x' }, '/')).toEqual(
-      { s3Url: 's3://given/', dryRun: true, register: false },
-    );
+    expect(inputFromFlags({ s3: 's3://given/', dryRun: true, register: false }, FLAGS, { TEST_S3: 'x' }, '/')).toEqual({
+      s3Url: 's3://given/',
+      dryRun: true,
+      register: false,
+    });
   });
 
   it('refuses text that is not of the flag’s syntax, naming the flag', () => {
@@ -61,9 +63,16 @@ describe('pipeline flags', () => {
   it('turns the schema’s issues into lines naming the flags, with the environment fallback of a missing one', () => {
     const validate = (input: unknown) => {
       const r = z
-        .object({ applicationId: z.string().regex(/^a+$/, 'is not a. Fix: write a'), s3Url: z.string('is required. Fix: give it') })
+        .object({
+          applicationId: z.string().regex(/^a+$/, 'is not a. Fix: write a'),
+          s3Url: z.string('is required. Fix: give it'),
+        })
         .safeParse(input);
-      if (!r.success) throw new InputError('test input', r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+      if (!r.success)
+        throw new InputError(
+          'test input',
+          r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        );
       return r.data;
     };
     let error: unknown;
@@ -98,8 +107,13 @@ describe('every pipeline flag sets a field of its pipeline’s input', () => {
     for (const { syntax, field } of flags) {
       const [top, inner] = field.split('.');
       expect({ syntax, known: keysOf(schema).includes(top ?? '') }).toEqual({ syntax, known: true });
-      if (top === 'transform') expect({ syntax, known: keysOf(transformSpecSchema).includes(inner ?? '') }).toEqual({ syntax, known: true });
-      if (top === 'poll') expect({ syntax, known: ['initialIntervalMs', 'maxIntervalMs', 'maxWaitMs'].includes(inner ?? '') }).toEqual({ syntax, known: true });
+      if (top === 'transform')
+        expect({ syntax, known: keysOf(transformSpecSchema).includes(inner ?? '') }).toEqual({ syntax, known: true });
+      if (top === 'poll')
+        expect({ syntax, known: ['initialIntervalMs', 'maxIntervalMs', 'maxWaitMs'].includes(inner ?? '') }).toEqual({
+          syntax,
+          known: true,
+        });
     }
   });
 });

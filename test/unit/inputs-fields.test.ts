@@ -47,7 +47,9 @@ describe('input fields', () => {
     expect(messages(fields.segmentVersion, 1)).toEqual([]);
     expect(messages(fields.segmentVersion, 0)).toEqual(['must be 1 or more. Fix: segment versions start at 1']);
     expect(messages(fields.segmentVersion, 1.5)).toEqual(['must be a whole number. Fix: give 1, 2, …']);
-    expect(messages(fields.segmentVersion, '2')).toEqual(['must be a number. Fix: give the segment version, 1 or more']);
+    expect(messages(fields.segmentVersion, '2')).toEqual([
+      'must be a number. Fix: give the segment version, 1 or more',
+    ]);
   });
 
   it('poll intervals are whole milliseconds from 10, the maximum and the wait no shorter than the first interval', () => {
@@ -80,7 +82,9 @@ describe('input fields', () => {
   it('maxConcurrentJobs lies between 1 and 10', () => {
     expect(messages(fields.maxConcurrentJobs, 1)).toEqual([]);
     expect(messages(fields.maxConcurrentJobs, 10)).toEqual([]);
-    expect(messages(fields.maxConcurrentJobs, 11)[0]).toMatch(/^is over 10 \(Pinpoint runs 2 import jobs.*\)\. Fix: give 1 to 10$/);
+    expect(messages(fields.maxConcurrentJobs, 11)[0]).toMatch(
+      /^is over 10 \(Pinpoint runs 2 import jobs.*\)\. Fix: give 1 to 10$/,
+    );
     expect(messages(fields.maxConcurrentJobs, 1.5)).toEqual(['must be a whole number. Fix: give 1 to 10']);
   });
 
@@ -122,7 +126,9 @@ describe('input fields', () => {
     expect(messages(fields.roleArn, 'arn:aws:iam::123456789012:user/x')[0]).toMatch(
       /^"arn:aws:iam::123456789012:user\/x" is not an IAM role ARN\. Fix: give the role Pinpoint assumes/,
     );
-    expect(messages(fields.providerName, 'sfmc')).toEqual(['"sfmc" is not a supported provider. Fix: use pinpoint or aep']);
+    expect(messages(fields.providerName, 'sfmc')).toEqual([
+      '"sfmc" is not a supported provider. Fix: use pinpoint or aep',
+    ]);
   });
 });
 

@@ -16,7 +16,9 @@ describe('compileSetOperation', () => {
     expect(compileSetOperation('Location.City', 'Boston')).toEqual({ path: ['Location', 'City'], value: 'Boston' });
     expect(compileSetOperation('Location.Latitude', ' ')).toBe('"Location.Latitude" is " ". Fix: give a number');
     expect(compileSetOperation('Location.Latitude', 'Infinity')).toMatch(/Fix: give a number/);
-    expect(compileSetOperation('Location.City.Name', 'x')).toMatch(/is not a Location field\. Fix: use one of City, Country, PostalCode/);
+    expect(compileSetOperation('Location.City.Name', 'x')).toMatch(
+      /is not a Location field\. Fix: use one of City, Country, PostalCode/,
+    );
     expect(compileSetOperation('Location.Latitude.x', '1')).toMatch(/is not a Location field/);
   });
 
@@ -34,7 +36,9 @@ describe('compileSetOperation', () => {
 
   it('parses Metrics values as numbers and refuses blanks', () => {
     expect(compileSetOperation('Metrics.visits', '12')).toEqual({ path: ['Metrics', 'visits'], value: 12 });
-    expect(compileSetOperation('Metrics.visits', '')).toBe('"Metrics.visits" is "". Fix: give a number (Metrics values are numbers)');
+    expect(compileSetOperation('Metrics.visits', '')).toBe(
+      '"Metrics.visits" is "". Fix: give a number (Metrics values are numbers)',
+    );
     expect(compileSetOperation('Metrics.visits', '  ')).toMatch(/Metrics values are numbers/);
   });
 
@@ -70,7 +74,9 @@ describe('compileSetOperation', () => {
         'RequestId, Demographic.<field>, Location.<field>, Attributes.<name>, Metrics.<name>, User.UserId, ' +
         'User.UserAttributes.<name>',
     );
-    expect(compileSetOperation('Address.x', 'x')).toMatch(/^"Address\.x" is not a settable field\. Fix: use a settable path: /);
+    expect(compileSetOperation('Address.x', 'x')).toMatch(
+      /^"Address\.x" is not a settable field\. Fix: use a settable path: /,
+    );
   });
 });
 
