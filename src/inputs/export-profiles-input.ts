@@ -11,7 +11,7 @@ import { missingOr, s3Prefix } from './fields';
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
 
 /** An RFC 3339 date-time that names a real moment (2026-02-31 does not; Date.parse would roll it over). */
-export function isRfc3339(text: string): boolean {
+function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
   const [y, mo, d, h, mi, s, , , oh, om] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
