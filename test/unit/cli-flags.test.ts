@@ -58,6 +58,11 @@ describe('pipeline flags', () => {
     expect(flagForField('register', FLAGS)).toBe('--no-register');
     expect(flagForField('source.paths.3', FLAGS, { source: '<sources>' })).toBe('<sources>');
     expect(flagForField('unknown.field', FLAGS)).toBe('unknown.field');
+    const withSegments = [...FLAGS, { syntax: '--segment <id>', help: 'segments', field: 'segments' }];
+    expect(flagForField('segments.2.status.0', withSegments, { 'segments.status': '--segment-status' })).toBe(
+      '--segment-status',
+    );
+    expect(flagForField('segments.2.segmentId', withSegments)).toBe('--segment');
   });
 
   it('turns the schema’s issues into lines naming the flags, with the environment fallback of a missing one', () => {
