@@ -27,7 +27,7 @@ export class Heartbeater<T> {
 }
 
 /** How long one call to a provider may take before the activity gives up on it (and is retried). */
-export const PROVIDER_CALL_TIMEOUT_MS = 60_000;
+const PROVIDER_CALL_TIMEOUT_MS = 60_000;
 
 /**
  * Runs one call to a remote service while heartbeating `details()` every `everyMs`, so a slow answer (a provider

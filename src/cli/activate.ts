@@ -6,19 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { ActivateSegmentInput } from '../contracts/aep-activate';
-import { PINPOINT_MAX_IMPORT_JOB_TEXT } from '../contracts/limits';
 import { MAPPING_FORMAT, parseMapping } from '../inputs/activation-mapping';
 import { validateActivateSegmentInput } from '../inputs/activate-segment-input';
-import { HEX32 } from '../inputs/fields';
-import { datasetOption, mergePolicyOption, segmentListOption, segmentStatusOption } from './aep-export';
+import { mergePolicy } from './aep-export';
 import { withClient } from './client';
-import { addPollOptions, addStartOptions } from './common-options';
+import { addStartOptions } from './common-options';
 import { badInput } from './errors';
-import type { PollRawOptions } from './options';
-import { ENV_ROLE_ARN, ENV_S3_URL, POLL_FLAGS, checked, parseOptions, pollPolicy, pollShape } from './options';
-import { collect, formatBytes, parseSizeBytes } from './parse';
+import type { PipelineFlag } from './flags';
+import { addFlags, inputFromFlags, validatedInput } from './flags';
+import type { FlagValues } from './options';
+import { ENV_ROLE_ARN, ENV_S3_URL, MAX_JOB_BYTES_FLAG, POLL_FLAGS } from './options';
+import { formatBytes, parseList } from './parse';
 import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';
 import type { StartMetadata } from './start-metadata';
@@ -28,82 +27,83 @@ import { compactUtc, idSegment } from './workflow-ids';
 const ACTIVATE_WORKFLOW = 'activateSegment';
 const DEFAULT_DATASET_NAME = 'audienceflow activation';
 
-export interface ActivateRawOptions extends PollRawOptions {
-  segment?: string[];
-  segmentStatus?: string;
-  toApp?: string;
-  dataset?: string;
-  createDataset?: string | boolean;
-  mergePolicy?: string;
-  mapping?: string;
-  s3?: string;
-  roleArn?: string;
-  workDir?: string;
-  maxJobBytes?: string;
-  dryRun?: boolean;
-}
-
-const FLAGS: Record<string, string> = {
-  segment: '--segment',
-  segmentStatus: '--segment-status',
-  toApp: '--to-app',
-  dataset: '--dataset',
-  createDataset: '--create-dataset',
-  mergePolicy: '--merge-policy',
-  mapping: '--mapping',
-  s3: '--s3',
-  roleArn: '--role-arn',
-  workDir: '--work-dir',
-  maxJobBytes: '--max-job-bytes',
+/** The flags of an activation (`activate`, `schedule create activate`), each mapped to its input field. */
+const ACTIVATE_FLAGS: readonly PipelineFlag[] = [
+  {
+    syntax: '--segment <id>',
+    help: 'AEP segment definition whose members to activate (repeatable, or comma-separated)',
+    field: 'segments',
+    list: (items) => items.flatMap(parseList).map((segmentId) => ({ segmentId })),
+  },
+  {
+    syntax: '--segment-status <list>',
+    help: 'membership statuses to activate, of realized,existing,exited (default: realized,existing)',
+    // Not an input field: the statuses go into every segment (activationDraft).
+    field: 'segmentStatus',
+    text: (text) => parseList(text.toLowerCase()),
+  },
+  {
+    syntax: '--to-app <id>',
+    help: 'Pinpoint application (project) id the endpoints are imported into',
+    field: 'applicationId',
+  },
+  {
+    syntax: '--dataset <id>',
+    help: 'AEP dataset (on the profile union schema) the export job writes to',
+    field: 'datasetId',
+  },
+  {
+    syntax: '--create-dataset [name]',
+    help: `create the AEP dataset first (the default when --dataset is not given; name "${DEFAULT_DATASET_NAME}")`,
+    field: 'createDataset',
+    text: (name) => ({ name }),
+  },
+  {
+    syntax: '--merge-policy <id>',
+    help: "AEP merge policy id, or id:version (default: the segment's own)",
+    field: 'mergePolicy',
+    text: mergePolicy,
+  },
+  {
+    syntax: '--mapping <file>',
+    help: 'JSON file: how a profile becomes endpoints (default: email → EMAIL, phone → SMS)',
+    field: 'mapping',
+    text: (file, at) => readMapping(file, at.cwd),
+  },
+  {
+    syntax: '--s3 <url>',
+    help: `S3 prefix where the import parts are staged, s3://bucket/prefix/ (default: $${ENV_S3_URL})`,
+    field: 's3Url',
+    env: ENV_S3_URL,
+  },
+  {
+    syntax: '--role-arn <arn>',
+    help: `IAM role Pinpoint assumes to read the parts (default: $${ENV_ROLE_ARN})`,
+    field: 'roleArn',
+    env: ENV_ROLE_ARN,
+  },
+  {
+    syntax: '--work-dir <dir>',
+    help: "folder on the worker's host for the AEP download (default: the worker's temp folder)",
+    field: 'workDir',
+    text: (dir, at) => path.resolve(at.cwd, dir),
+  },
+  MAX_JOB_BYTES_FLAG,
+  {
+    syntax: '--dry-run',
+    help: 'count the profiles and endpoints without writing a part or creating an import job',
+    field: 'dryRun',
+    default: false,
+  },
   ...POLL_FLAGS,
-};
+];
 
-/** Input field → option, for the shared validation's messages. */
-const FIELD_FLAGS: Record<string, string> = {
-  segments: '--segment',
-  datasetId: '--dataset',
-  createDataset: '--create-dataset',
-  mergePolicy: '--merge-policy',
-  applicationId: '--to-app',
-  s3Url: '--s3',
-  roleArn: '--role-arn',
-  workDir: '--work-dir',
-  mapping: '--mapping',
-  maxJobBytes: '--max-job-bytes',
-  'poll.initialIntervalMs': '--poll-initial',
-  'poll.maxIntervalMs': '--poll-max',
-  'poll.maxWaitMs': '--max-wait',
-};
+/** Where the statuses of every segment come from. */
+const ACTIVATE_OTHER_FIELDS = { 'segments.status': '--segment-status' };
 
 /** The options of an activation (`activate`, `schedule create activate`). */
 export function addActivateOptions(cmd: Command): Command {
-  cmd
-    .option(
-      '--segment <id>',
-      'AEP segment definition whose members to activate (repeatable, or comma-separated)',
-      collect,
-    )
-    .option(
-      '--segment-status <list>',
-      'membership statuses to activate, of realized,existing,exited (default: realized,existing)',
-    )
-    .option('--to-app <id>', 'Pinpoint application (project) id the endpoints are imported into')
-    .option('--dataset <id>', 'AEP dataset (on the profile union schema) the export job writes to')
-    .option(
-      '--create-dataset [name]',
-      `create the AEP dataset first (the default when --dataset is not given; name "${DEFAULT_DATASET_NAME}")`,
-    )
-    .option('--merge-policy <id>', "AEP merge policy id, or id:version (default: the segment's own)")
-    .option('--mapping <file>', 'JSON file: how a profile becomes endpoints (default: email → EMAIL, phone → SMS)')
-    .option('--s3 <url>', `S3 prefix where the import parts are staged, s3://bucket/prefix/ (default: $${ENV_S3_URL})`)
-    .option('--role-arn <arn>', `IAM role Pinpoint assumes to read the parts (default: $${ENV_ROLE_ARN})`)
-    .option('--work-dir <dir>', "folder on the worker's host for the AEP download (default: the worker's temp folder)")
-    .option(
-      '--max-job-bytes <size>',
-      `split the import into jobs no larger than this, e.g. 500MB (default: ${PINPOINT_MAX_IMPORT_JOB_TEXT})`,
-    )
-    .option('--dry-run', 'count the profiles and endpoints without writing a part or creating an import job', false);
-  return addPollOptions(cmd, { cancelGrace: false });
+  return addFlags(cmd, ACTIVATE_FLAGS);
 }
 
 /** A mapping file read and checked here, before any remote call; its JSON goes into the run's input. */
@@ -138,76 +138,37 @@ function readMapping(file: string, cwd: string): unknown {
   return json;
 }
 
-const optionsSchema = z.object({
-  segment: segmentListOption,
-  segmentStatus: segmentStatusOption.optional(),
-  toApp: z
-    .string({ error: 'is required. Fix: pass --to-app <application-id> (the Pinpoint project the endpoints go to)' })
-    .regex(HEX32, {
-      error: (i) =>
-        `"${String(i.input)}" is not a Pinpoint application id (32 lower-case hex characters). Fix: copy the id from \`aws pinpoint get-apps\``,
-    }),
-  dataset: datasetOption.optional(),
-  createDataset: z.union([z.string().min(1), z.boolean()]).optional(),
-  mergePolicy: mergePolicyOption.optional(),
-  mapping: z.string().min(1).optional(),
-  s3: z.string({
-    error: `is required. Fix: pass --s3 s3://bucket/prefix/ (where the import parts are staged) or set ${ENV_S3_URL} (\`audienceflow stack up\` does)`,
-  }),
-  roleArn: z.string({
-    error: `is required. Fix: pass --role-arn arn:aws:iam::<account>:role/<name> or set ${ENV_ROLE_ARN}`,
-  }),
-  workDir: z.string().min(1).optional(),
-  maxJobBytes: z
-    .string()
-    .transform((text, ctx) => {
-      const n = parseSizeBytes(text);
-      if (n === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a size. Fix: write e.g. 500MB, 64MiB or 1GB` });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .optional(),
-  dryRun: z.boolean().optional(),
-  ...pollShape,
-});
+/** The flags as an activateSegment draft: statuses into every segment, a dataset created unless one is given. */
+function activationDraft(raw: FlagValues, env: NodeJS.ProcessEnv, cwd: string): Record<string, unknown> {
+  const { segmentStatus, ...draft } = inputFromFlags(raw, ACTIVATE_FLAGS, env, cwd);
+  if (segmentStatus !== undefined && Array.isArray(draft.segments)) {
+    draft.segments = (draft.segments as object[]).map((s) => ({ ...s, status: segmentStatus }));
+  }
+  if (draft.createDataset === true || (draft.createDataset === undefined && draft.datasetId === undefined)) {
+    draft.createDataset = { name: DEFAULT_DATASET_NAME };
+  }
+  return draft;
+}
 
-/** The activateSegment input of `activate …`; every problem is a BadInputError (exit 2) before any remote call. */
+/** The activateSegment input of `activate …`; every problem is a bad-input error (exit 2) before any remote call. */
 export function buildActivateInput(
-  raw: ActivateRawOptions,
+  raw: FlagValues,
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
 ): ActivateSegmentInput {
-  const o = parseOptions(
-    optionsSchema,
-    { ...raw, s3: raw.s3 ?? env[ENV_S3_URL], roleArn: raw.roleArn ?? env[ENV_ROLE_ARN] },
-    FLAGS,
-  );
-  if (o.dataset !== undefined && o.createDataset !== undefined && o.createDataset !== false) {
+  if (raw.dataset !== undefined && raw.createDataset !== undefined && raw.createDataset !== false) {
     throw badInput(
       '--dataset',
       'given together with --create-dataset',
       'pass one of them (or neither: a dataset is created)',
     );
   }
-  const mapping = o.mapping === undefined ? undefined : readMapping(o.mapping, cwd);
-  const poll = pollPolicy(o);
-  return checked((i) => validateActivateSegmentInput(i).input, FIELD_FLAGS, {
-    segments: o.segment.map((segmentId) => ({ segmentId, ...(o.segmentStatus && { status: o.segmentStatus }) })),
-    ...(o.dataset !== undefined
-      ? { datasetId: o.dataset }
-      : { createDataset: { name: typeof o.createDataset === 'string' ? o.createDataset : DEFAULT_DATASET_NAME } }),
-    ...(o.mergePolicy && { mergePolicy: o.mergePolicy }),
-    applicationId: o.toApp,
-    s3Url: o.s3,
-    roleArn: o.roleArn,
-    ...(o.workDir !== undefined && { workDir: path.resolve(cwd, o.workDir) }),
-    ...(mapping !== undefined && { mapping }),
-    ...(o.maxJobBytes !== undefined && { maxJobBytes: o.maxJobBytes }),
-    ...(o.dryRun && { dryRun: true }),
-    ...(poll && { poll }),
-  });
+  return validatedInput(
+    (draft) => validateActivateSegmentInput(draft).input,
+    activationDraft(raw, env, cwd),
+    ACTIVATE_FLAGS,
+    ACTIVATE_OTHER_FIELDS,
+  );
 }
 
 /** `activate-<first segment>-to-<app>`: the default schedule id. */
@@ -279,7 +240,7 @@ A mapping file (each part given replaces the default's; idSuffix defaults to the
 
 Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach Temporal.`,
   );
-  cmd.action(async (opts: ActivateRawOptions & StartFlags) => {
+  cmd.action(async (opts: FlagValues & StartFlags) => {
     const input = buildActivateInput(opts);
     const flags = checkStartFlags(opts);
     process.exitCode = await withClient((c) =>

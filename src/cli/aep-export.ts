@@ -4,13 +4,15 @@
  * `export` and `schedule create export` share it.
  */
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { ExportProfilesInput } from '../contracts/aep-export';
-import { AEP_DATASET_ID, XDM_PATH, isRfc3339, validateExportProfilesInput } from '../inputs/export-profiles-input';
+import { validateExportProfilesInput } from '../inputs/export-profiles-input';
 import { badInput } from './errors';
-import type { PollRawOptions } from './options';
-import { POLL_FLAGS, checked, parseOptions, pollPolicy, pollShape, resolveDownloadDir } from './options';
-import { collect, parseList } from './parse';
+import { list } from './flag-values';
+import type { FlagContext, PipelineFlag } from './flags';
+import { addFlags, flagKey, flagName, inputFromFlags, validatedInput } from './flags';
+import type { FlagValues } from './options';
+import { CANCEL_GRACE_FLAG, EXPORT_FLAGS, POLL_FLAGS } from './options';
+import { parseList } from './parse';
 import type { StartMetadata } from './start-metadata';
 import { markdown, code, pollRows, searchAttributes } from './start-metadata';
 import { compactUtc, idSegment } from './workflow-ids';
@@ -19,96 +21,103 @@ import { compactUtc, idSegment } from './workflow-ids';
 const AEP_EXPORT_WORKFLOW = 'exportProfiles';
 const DEFAULT_DATASET_NAME = 'audienceflow profile export';
 
-export interface AepExportRawOptions extends PollRawOptions {
-  provider?: string;
-  segment?: string[];
-  segmentStatus?: string;
-  dataset?: string;
-  createDataset?: string | boolean;
-  fields?: string;
-  mergePolicy?: string;
-  since?: string;
-  segmentPerBatch?: boolean;
-  downloadDir?: string;
-  to?: string;
+/** `<id>` or `<id>:<version>` → a merge policy; whether the version is allowed is the schema's rule. */
+export function mergePolicy(text: string, at: FlagContext): { id: string; version?: number } {
+  const m = /^([^:\s]+)(?::(\d+))?$/.exec(text.trim());
+  if (!m) throw badInput(at.flag, `"${text}" is not <id> or <id>:<version>`, `write e.g. ${at.flag} mp-default:2`);
+  return { id: m[1] as string, ...(m[2] !== undefined && { version: Number(m[2]) }) };
 }
 
-/** Options of `export` that belong to Pinpoint (refused with --provider aep) and to AEP (refused without it). */
-const PINPOINT_ONLY = {
-  app: '--app',
-  s3: '--s3',
-  roleArn: '--role-arn',
-  segmentId: '--segment-id',
-  segmentVersion: '--segment-version',
-  // A cancelled AEP export job is DELETEd and stops; nothing is left to wait for.
-  cancelGrace: '--cancel-grace',
-};
-const AEP_ONLY = {
-  segment: '--segment',
-  segmentStatus: '--segment-status',
-  dataset: '--dataset',
-  createDataset: '--create-dataset',
-  fields: '--fields',
-  mergePolicy: '--merge-policy',
-  since: '--since',
-  segmentPerBatch: '--segment-per-batch',
-  to: '--to',
-};
+/** The AEP flags of `export` (refused without --provider aep). */
+const AEP_FLAGS: readonly PipelineFlag[] = [
+  {
+    syntax: '--segment <id>',
+    help: 'AEP: segment definition whose profiles to export (repeatable, or comma-separated)',
+    field: 'segments',
+    list: (items) => items.flatMap(parseList).map((segmentId) => ({ segmentId })),
+  },
+  {
+    syntax: '--segment-status <list>',
+    help: 'AEP: membership statuses to export, of realized,existing,exited (default: realized,existing)',
+    // Not an input field: the statuses go into every segment (aepDraft).
+    field: 'segmentStatus',
+    text: (text) => parseList(text.toLowerCase()),
+  },
+  {
+    syntax: '--dataset <id>',
+    help: 'AEP: existing dataset (on the profile union schema) the job writes to',
+    field: 'datasetId',
+  },
+  {
+    syntax: '--create-dataset [name]',
+    help: `AEP: create the target dataset first (default name "${DEFAULT_DATASET_NAME}")`,
+    field: 'createDataset',
+    text: (name) => ({ name }),
+  },
+  {
+    syntax: '--fields <list>',
+    help: 'AEP: XDM dot paths to export, comma-separated, e.g. personalEmail.address,mobilePhone.number (default: all)',
+    field: 'fields',
+    text: list,
+  },
+  {
+    syntax: '--merge-policy <id>',
+    help: "AEP: merge policy id, or id:version (default: the segment's own)",
+    field: 'mergePolicy',
+    text: mergePolicy,
+  },
+  {
+    syntax: '--since <time>',
+    help: 'AEP: only profiles updated after this RFC 3339 time, e.g. 2026-01-31T00:00:00Z',
+    field: 'since',
+  },
+  {
+    syntax: '--segment-per-batch',
+    help: 'AEP: one output batch per segment',
+    field: 'segmentPerBatch',
+    default: false,
+  },
+  {
+    syntax: '--to <s3-url>',
+    help: 'AEP: also copy the files to s3://bucket/prefix/ (under <workflowId>/<runId>/)',
+    field: 'copyTo',
+  },
+];
 
-const AEP_FLAGS: Record<string, string> = { ...AEP_ONLY, downloadDir: '--download-dir', ...POLL_FLAGS };
-/** Input field → option, for the shared validation's messages. */
-const AEP_FIELD_FLAGS: Record<string, string> = {
-  segments: '--segment',
-  datasetId: '--dataset',
-  createDataset: '--create-dataset',
-  fields: '--fields',
-  mergePolicy: '--merge-policy',
-  since: '--since',
-  segmentPerBatch: '--segment-per-batch',
-  downloadDir: '--download-dir',
-  copyTo: '--to',
-  'poll.initialIntervalMs': '--poll-initial',
-  'poll.maxIntervalMs': '--poll-max',
-  'poll.maxWaitMs': '--max-wait',
-};
+/** The flags an AEP export maps to its input: its own, the download folder and polling. */
+const AEP_INPUT_FLAGS: readonly PipelineFlag[] = [
+  ...AEP_FLAGS,
+  ...EXPORT_FLAGS.filter((d) => d.field === 'downloadDir'),
+  ...POLL_FLAGS,
+];
 
-export function isAepProvider(provider: string | undefined): boolean {
-  return provider?.trim().toLowerCase() === 'aep';
+/** Flags of `export` that belong to Pinpoint (refused with --provider aep). A cancelled AEP job is DELETEd: no grace. */
+const PINPOINT_ONLY: readonly PipelineFlag[] = [
+  ...EXPORT_FLAGS.filter((d) => d.field !== 'downloadDir'),
+  CANCEL_GRACE_FLAG,
+];
+
+/** Where the statuses of every segment come from. */
+const AEP_OTHER_FIELDS = { 'segments.status': '--segment-status' };
+
+export function isAepProvider(provider: unknown): boolean {
+  return typeof provider === 'string' && provider.trim().toLowerCase() === 'aep';
 }
 
 /** The AEP options on an export command (`export`, `schedule create export`). */
 export function addAepExportOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--segment <id>',
-      'AEP: segment definition whose profiles to export (repeatable, or comma-separated)',
-      collect,
-    )
-    .option(
-      '--segment-status <list>',
-      'AEP: membership statuses to export, of realized,existing,exited (default: realized,existing)',
-    )
-    .option('--dataset <id>', 'AEP: existing dataset (on the profile union schema) the job writes to')
-    .option('--create-dataset [name]', `AEP: create the target dataset first (default name "${DEFAULT_DATASET_NAME}")`)
-    .option(
-      '--fields <list>',
-      'AEP: XDM dot paths to export, comma-separated, e.g. personalEmail.address,mobilePhone.number (default: all)',
-    )
-    .option('--merge-policy <id>', "AEP: merge policy id, or id:version (default: the segment's own)")
-    .option('--since <time>', 'AEP: only profiles updated after this RFC 3339 time, e.g. 2026-01-31T00:00:00Z')
-    .option('--segment-per-batch', 'AEP: one output batch per segment', false)
-    .option('--to <s3-url>', 'AEP: also copy the files to s3://bucket/prefix/ (under <workflowId>/<runId>/)');
+  return addFlags(cmd, AEP_FLAGS);
 }
 
-function given(raw: object, flags: Record<string, string>): string | undefined {
-  const r = raw as Record<string, unknown>;
-  const key = Object.keys(flags).find((k) => r[k] !== undefined && r[k] !== false);
-  return key === undefined ? undefined : flags[key];
+/** The first of `defs` that is set in `raw`, as the user types it. */
+function given(raw: FlagValues, defs: readonly PipelineFlag[]): string | undefined {
+  const def = defs.find((d) => raw[flagKey(d)] !== undefined && raw[flagKey(d)] !== false);
+  return def && flagName(def);
 }
 
 /** A Pinpoint export: AEP options are a mistake (the user forgot --provider aep). */
-export function refuseAepOptions(raw: object): void {
-  const flag = given(raw, AEP_ONLY);
+export function refuseAepOptions(raw: FlagValues): void {
+  const flag = given(raw, AEP_FLAGS);
   if (flag) {
     throw badInput(
       flag,
@@ -118,79 +127,18 @@ export function refuseAepOptions(raw: object): void {
   }
 }
 
-/** `--merge-policy <id>[:<version>]` (export and activate). */
-export const mergePolicyOption = z.string().transform((text, ctx) => {
-  const m = /^([^:\s]+)(?::(\d+))?$/.exec(text.trim());
-  const version = m?.[2] === undefined ? undefined : Number(m[2]);
-  if (!m || (version !== undefined && version < 1)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not <id> or <id>:<version>. Fix: write e.g. --merge-policy mp-default:2`,
-    });
-    return z.NEVER;
+/** The flags as an exportProfiles draft: the statuses go into every segment, a bare --create-dataset gets a name. */
+function aepDraft(raw: FlagValues, cwd: string): Record<string, unknown> {
+  const { segmentStatus, ...draft } = inputFromFlags(raw, AEP_INPUT_FLAGS, {}, cwd);
+  if (segmentStatus !== undefined && Array.isArray(draft.segments)) {
+    draft.segments = (draft.segments as object[]).map((s) => ({ ...s, status: segmentStatus }));
   }
-  return { id: m[1] as string, ...(version !== undefined && { version }) };
-});
+  if (draft.createDataset === true) draft.createDataset = { name: DEFAULT_DATASET_NAME };
+  return draft;
+}
 
-/** `--segment-status realized,existing,exited` (export and activate). */
-export const segmentStatusOption = z.string().transform((text, ctx) => {
-  const list = parseList(text.toLowerCase());
-  const bad = list.find((s) => !['realized', 'existing', 'exited'].includes(s));
-  if (bad !== undefined || list.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a list of statuses. Fix: use realized, existing and/or exited`,
-    });
-    return z.NEVER;
-  }
-  return list as ('realized' | 'existing' | 'exited')[];
-});
-
-/** `--segment <id>` (repeatable, or comma-separated; export and activate). */
-export const segmentListOption = z
-  .array(z.string(), { error: 'is required. Fix: pass --segment <segment definition id> (repeatable)' })
-  .transform((list) => list.flatMap(parseList));
-
-/** `--dataset <id>` (export and activate). */
-export const datasetOption = z.string().regex(AEP_DATASET_ID, {
-  error: (i) => `"${String(i.input)}" is not a dataset id. Fix: copy the id Catalog shows (letters, digits, _ and -)`,
-});
-
-const optionsSchema = z.object({
-  segment: segmentListOption,
-  segmentStatus: segmentStatusOption.optional(),
-  dataset: datasetOption.optional(),
-  createDataset: z.union([z.string().min(1), z.boolean()]).optional(),
-  fields: z
-    .string()
-    .transform((text, ctx) => {
-      const list = parseList(text);
-      const bad = list.find((f) => !XDM_PATH.test(f));
-      if (bad !== undefined || list.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${bad ?? text}" is not an XDM dot path. Fix: write e.g. personalEmail.address,mobilePhone.number`,
-        });
-        return z.NEVER;
-      }
-      return list;
-    })
-    .optional(),
-  mergePolicy: mergePolicyOption.optional(),
-  since: z
-    .string()
-    .refine(isRfc3339, {
-      error: (i) => `"${String(i.input)}" is not an RFC 3339 time. Fix: write e.g. 2026-01-31T00:00:00Z`,
-    })
-    .optional(),
-  segmentPerBatch: z.boolean().optional(),
-  downloadDir: z.string().min(1).optional(),
-  to: z.string().optional(),
-  ...pollShape,
-});
-
-/** The exportProfiles input of `export --provider aep …`; every problem is a BadInputError (exit 2) before any call. */
-export function buildAepExportInput(raw: AepExportRawOptions, cwd = process.cwd()): ExportProfilesInput {
+/** The exportProfiles input of `export --provider aep …`; every problem is a bad-input error (exit 2) before any call. */
+export function buildAepExportInput(raw: FlagValues, cwd = process.cwd()): ExportProfilesInput {
   const pinpointFlag = given(raw, PINPOINT_ONLY);
   if (pinpointFlag) {
     throw badInput(
@@ -199,35 +147,7 @@ export function buildAepExportInput(raw: AepExportRawOptions, cwd = process.cwd(
       'drop it: an AEP export takes --segment, --dataset or --create-dataset, --download-dir',
     );
   }
-  const o = parseOptions(optionsSchema, raw, AEP_FLAGS);
-  if ((o.dataset === undefined) === (o.createDataset === undefined || o.createDataset === false)) {
-    throw badInput(
-      '--dataset',
-      o.dataset === undefined ? 'no target dataset' : 'given together with --create-dataset',
-      'pass either --dataset <id> (an existing dataset on the profile union schema) or --create-dataset [name]',
-    );
-  }
-  if (o.downloadDir === undefined && o.to === undefined) {
-    throw badInput(
-      '--download-dir',
-      'is required with --provider aep unless --to is given',
-      'pass --download-dir <dir> (the worker writes the Parquet files there) and/or --to s3://bucket/prefix/',
-    );
-  }
-  const poll = pollPolicy(o);
-  return checked(validateExportProfilesInput, AEP_FIELD_FLAGS, {
-    segments: o.segment.map((segmentId) => ({ segmentId, ...(o.segmentStatus && { status: o.segmentStatus }) })),
-    ...(o.dataset !== undefined
-      ? { datasetId: o.dataset }
-      : { createDataset: { name: typeof o.createDataset === 'string' ? o.createDataset : DEFAULT_DATASET_NAME } }),
-    ...(o.fields && { fields: o.fields }),
-    ...(o.mergePolicy && { mergePolicy: o.mergePolicy }),
-    ...(o.since && { since: o.since }),
-    ...(o.segmentPerBatch && { segmentPerBatch: true }),
-    ...(o.downloadDir !== undefined && { downloadDir: resolveDownloadDir(o.downloadDir, cwd) }),
-    ...(o.to !== undefined && { copyTo: o.to }),
-    ...(poll && { poll }),
-  });
+  return validatedInput(validateExportProfilesInput, aepDraft(raw, cwd), AEP_INPUT_FLAGS, AEP_OTHER_FIELDS);
 }
 
 /** `export-aep-<first segment>-<UTC time>`. */

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { AEP_POLL_DEFAULTS } from '../contracts/aep-export';
 import { formatDuration } from './parse';
-import type { AepExportRawOptions } from './aep-export';
 import {
   aepExportWorkflowId,
   buildAepExportInput,
@@ -12,7 +11,7 @@ import {
 } from './aep-export';
 import { withClient } from './client';
 import { addExportOptions, addStartOptions } from './common-options';
-import type { ExportRawOptions } from './options';
+import type { FlagValues } from './options';
 import { buildExportInput } from './options';
 import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';
@@ -49,7 +48,7 @@ Examples:
 
 Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach Temporal.`,
   );
-  cmd.action(async (opts: ExportRawOptions & AepExportRawOptions & StartFlags) => {
+  cmd.action(async (opts: FlagValues & StartFlags) => {
     if (isAepProvider(opts.provider)) {
       const aep = buildAepExportInput(opts);
       const aepFlags = checkStartFlags(opts);

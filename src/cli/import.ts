@@ -1,26 +1,14 @@
 /** `audienceflow import`: start an importEndpoints run from local files or S3. */
 import type { Command } from 'commander';
 import { withClient } from './client';
-import {
-  KEEP_STAGING_FLAG,
-  KEEP_STAGING_HELP,
-  addPollOptions,
-  addProviderOption,
-  addStartOptions,
-  MAX_REJECTED_FLAG,
-  MAX_REJECTED_HELP,
-} from './common-options';
-import type { ImportRawOptions } from './options';
-import { ENV_ROLE_ARN, ENV_S3_URL, buildImportInput } from './options';
+import { addStartOptions } from './common-options';
+import { addFlags } from './flags';
+import type { FlagValues } from './options';
+import { IMPORT_FLAGS, buildImportInput } from './options';
 import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';
 import { importMetadata } from './start-metadata';
 import { importWorkflowId } from './workflow-ids';
-import {
-  PINPOINT_CONCURRENT_IMPORT_JOBS,
-  PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT,
-  PINPOINT_MAX_IMPORT_JOB_TEXT,
-} from '../contracts/limits';
 
 export function registerImportCommand(program: Command): void {
   const cmd = program
@@ -36,33 +24,8 @@ export function registerImportCommand(program: Command): void {
     .argument(
       '<sources...>',
       'local files (a.csv b.csv, or .json/.ndjson), or one s3://bucket/key or s3://bucket/prefix/',
-    )
-    .option('--app <id>', 'Pinpoint application (project) id to import into')
-    .option('--format <format>', 'csv or json (newline-delimited); default: from the file extension')
-    .option(
-      '--staging <url>',
-      `S3 prefix where local files are uploaded, s3://bucket/prefix/ (default: $${ENV_S3_URL}); for an S3 source ` +
-        'over the per-job limit, where its files are copied for the jobs (no default)',
-    )
-    .option('--role-arn <arn>', `IAM role Pinpoint assumes to read the bucket (default: $${ENV_ROLE_ARN})`)
-    .option('--no-register-endpoints', 'do not register the endpoints (default: register them)')
-    .option('--segment-name <name>', 'also create a segment with this name from the imported endpoints')
-    .option(
-      '--report <location>',
-      "where the JSON failure report goes: s3://bucket/key.json or a path on the worker's host",
-    )
-    .option(
-      '--max-job-bytes <size>',
-      `split into jobs no larger than this, e.g. 500MB (default: the Pinpoint limit, ${PINPOINT_MAX_IMPORT_JOB_TEXT})`,
-    )
-    .option(
-      '--max-concurrent-jobs <n>',
-      `import jobs running at once (default ${PINPOINT_CONCURRENT_IMPORT_JOBS}: ${PINPOINT_CONCURRENT_IMPORT_JOBS_TEXT})`,
-    )
-    .option(MAX_REJECTED_FLAG, MAX_REJECTED_HELP)
-    .option(KEEP_STAGING_FLAG, KEEP_STAGING_HELP, false);
-  addPollOptions(cmd);
-  addProviderOption(cmd);
+    );
+  addFlags(cmd, IMPORT_FLAGS);
   addStartOptions(cmd, 'import');
   cmd.addHelpText(
     'after',
@@ -74,7 +37,7 @@ Examples:
 
 Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach Temporal.`,
   );
-  cmd.action(async (sources: string[], opts: ImportRawOptions & StartFlags) => {
+  cmd.action(async (sources: string[], opts: FlagValues & StartFlags) => {
     const input = buildImportInput(sources, opts);
     const flags = checkStartFlags(opts);
     process.exitCode = await withClient((c) =>

@@ -9,9 +9,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/clien
 import { ExitCode } from '../contracts/failures';
 import type { CliClient } from './client';
 import { scheduleUiUrl, withClient, workflowUiUrl } from './client';
-import type { ActivateRawOptions } from './activate';
 import { activateMetadata, activateScheduleId, addActivateOptions, buildActivateInput } from './activate';
-import type { AepExportRawOptions } from './aep-export';
 import {
   aepScheduleId,
   buildAepExportInput,
@@ -21,7 +19,7 @@ import {
 } from './aep-export';
 import { addExportOptions, addSyncOptions } from './common-options';
 import { CliError } from './errors';
-import type { ExportRawOptions, SyncRawOptions } from './options';
+import type { FlagValues } from './options';
 import { buildExportInput, buildSyncInput } from './options';
 import type { Pipeline } from './report-view';
 import { renderFields, renderTable } from './report-view';
@@ -157,7 +155,7 @@ Examples:
 
 Each run gets the workflow id <schedule-id>-<scheduled time> and writes under its own prefix.`,
   );
-  exp.action(async (opts: ExportRawOptions & AepExportRawOptions & CreateFlags) => {
+  exp.action(async (opts: FlagValues & CreateFlags) => {
     if (isAepProvider(opts.provider)) {
       const aep = buildAepExportInput(opts);
       const aepId = checkScheduleId(opts.scheduleId ?? aepScheduleId(aep));
@@ -182,7 +180,7 @@ Examples:
   audienceflow schedule create sync --from-app <source-id> --to-app <target-id> --every 1h --drop-opted-out
   audienceflow schedule create sync --from-app <source-id> --to-app <target-id> --cron "30 1 * * 1-5" --overlap buffer-one`,
   );
-  syn.action(async (opts: SyncRawOptions & CreateFlags) => {
+  syn.action(async (opts: FlagValues & CreateFlags) => {
     const input = buildSyncInput(opts);
     const id = checkScheduleId(
       opts.scheduleId ?? defaultScheduleId('sync', [input.sourceApplicationId, input.targetApplicationId]),
@@ -203,7 +201,7 @@ Examples:
   audienceflow schedule create activate --segment <segment-id> --to-app 0123456789abcdef0123456789abcdef \\
       --dataset <dataset-id> --cron "0 3 * * *"`,
   );
-  act.action(async (opts: ActivateRawOptions & CreateFlags) => {
+  act.action(async (opts: FlagValues & CreateFlags) => {
     const input = buildActivateInput(opts);
     const id = checkScheduleId(opts.scheduleId ?? activateScheduleId(input));
     buildScheduleTiming(opts);

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { stackEnvFile, stateDir } from '../config';
 import { ExitCode } from '../contracts/failures';
-import type { StackOptions } from '../stack/stack';
+import { DEFAULT_STACK_OPTIONS } from '../stack/defaults';
+import type { StackOptions } from '../stack/defaults';
 import { badInput, CliError } from './errors';
 
 function port(option: string) {
@@ -17,18 +18,6 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** The stack module pulls in the AWS SDK and the Temporal client: loaded only when a stack command runs. */
 const stackModule = () => import('../stack/stack');
-
-/** Defaults, repeated here so `--help` stays fast (kept equal to stack.ts DEFAULT_STACK_OPTIONS by a unit test). */
-export const STACK_DEFAULTS = {
-  temporalPort: 7233,
-  uiPort: 8233,
-  s3Port: 8333,
-  emulatorPort: 8787,
-  aepPort: 8788,
-  bucket: 'audienceflow-local',
-  pace: 'fast',
-} as const;
-const DEFAULT_STACK_OPTIONS = STACK_DEFAULTS;
 
 export function registerStackCommand(program: Command): void {
   const stack = program

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { withClient } from './client';
 import { addStartOptions, addSyncOptions } from './common-options';
-import type { SyncRawOptions } from './options';
+import type { FlagValues } from './options';
 import { buildSyncInput } from './options';
 import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';
@@ -29,7 +29,7 @@ Examples:
 
 Exit codes: 0 completed, 1 run failed, 2 bad input, 3 cancelled, 4 cannot reach Temporal.`,
   );
-  cmd.action(async (opts: SyncRawOptions & StartFlags) => {
+  cmd.action(async (opts: FlagValues & StartFlags) => {
     const input = buildSyncInput(opts);
     const flags = checkStartFlags(opts);
     process.exitCode = await withClient((c) =>

@@ -13,3 +13,4 @@ export * from './queries';
 export * from './reject-limit';
 export * from './limits';
 export * from './duplicates';
+export * from './id-patterns';

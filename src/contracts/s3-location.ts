@@ -12,14 +12,16 @@ const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export function parseS3Url(url: string, what = 'S3 URL'): S3Location {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
-  if (!m) throw new Error(`${what} "${url}" is not an s3:// URL; write it as s3://bucket/prefix/`);
+  if (!m) throw new Error(`${what} "${url}" is not an s3:// URL. Fix: write it as s3://bucket/prefix/`);
   const bucket = m[1] ?? '';
   const key = m[2] ?? '';
   if (!BUCKET_RE.test(bucket)) {
-    throw new Error(`${what} "${url}": "${bucket}" is not a valid bucket name (3-63 chars: a-z, 0-9, '.', '-')`);
+    throw new Error(
+      `${what} "${url}": "${bucket}" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, '.', '-'`,
+    );
   }
   if (key.split('/').some((part) => part === '..' || part === '.')) {
-    throw new Error(`${what} "${url}": '.' and '..' are not allowed as key segments`);
+    throw new Error(`${what} "${url}": '.' and '..' are not allowed as key segments. Fix: leave them out of the key`);
   }
   return { bucket, key };
 }

@@ -5,7 +5,7 @@
  * 7233 (or anything else on a default port) still runs the demo.
  */
 import type { PartName, StackState } from '../stack/stack-state';
-import type { StackOptions } from '../stack/stack';
+import type { StackOptions } from '../stack/defaults';
 
 type PortOption = 'temporalPort' | 'uiPort' | 's3Port' | 'emulatorPort' | 'aepPort';
 

@@ -10,6 +10,7 @@
  * The same seed and index always give the same endpoint.
  */
 import type { EndpointBatchItem } from '@aws-sdk/client-pinpoint';
+import type { CHANNEL_TYPES } from '../formats/endpoint';
 
 export interface GeneratorOptions {
   seed?: number;
@@ -21,23 +22,24 @@ export interface GeneratorOptions {
   inactiveShare?: number;
 }
 
-const CHANNELS = [
-  'EMAIL',
-  'SMS',
-  'VOICE',
-  'PUSH',
-  'GCM',
-  'APNS',
-  'APNS_SANDBOX',
-  'APNS_VOIP',
-  'APNS_VOIP_SANDBOX',
-  'ADM',
-  'BAIDU',
-  'CUSTOM',
-  'IN_APP',
-] as const;
-/** Most audiences are mostly e-mail and SMS. */
-const CHANNEL_WEIGHTS = [40, 20, 4, 6, 8, 8, 2, 2, 1, 2, 1, 4, 2];
+/** Weight of each channel type (the type makes it list every one, once). Most audiences are mostly e-mail and SMS. */
+const WEIGHT_OF_CHANNEL: Record<(typeof CHANNEL_TYPES)[number], number> = {
+  EMAIL: 40,
+  SMS: 20,
+  VOICE: 4,
+  PUSH: 6,
+  GCM: 8,
+  APNS: 8,
+  APNS_SANDBOX: 2,
+  APNS_VOIP: 2,
+  APNS_VOIP_SANDBOX: 1,
+  ADM: 2,
+  BAIDU: 1,
+  CUSTOM: 4,
+  IN_APP: 2,
+};
+const CHANNELS = Object.keys(WEIGHT_OF_CHANNEL) as (typeof CHANNEL_TYPES)[number][];
+const CHANNEL_WEIGHTS = Object.values(WEIGHT_OF_CHANNEL);
 
 const FIRST = [
   'ada',

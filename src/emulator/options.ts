@@ -1,5 +1,5 @@
 /** Options of the Pinpoint emulator (see docs/emulator.md). */
-import { PINPOINT_MAX_IMPORT_JOB_BYTES } from '../contracts/limits';
+import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_MAX_IMPORT_JOB_BYTES } from '../contracts/limits';
 export type Pace = 'instant' | 'fast' | 'realistic';
 
 export interface EmulatorS3Options {
@@ -19,7 +19,7 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** How fast job statuses move. Default 'fast'. */
   pace?: Pace;
-  /** The account's concurrent import limit; further jobs wait in PENDING_JOB. Default 2. */
+  /** The account's concurrent import limit; further jobs wait in PENDING_JOB. Default: Pinpoint's quota (contracts/limits). */
   maxConcurrentImports?: number;
   /** Per-import-job size limit in bytes. Default Pinpoint's documented 1 GB (10^9 bytes). */
   maxImportJobBytes?: number;
@@ -41,7 +41,7 @@ export interface RunningEmulator {
 }
 
 export const DEFAULTS = {
-  maxConcurrentImports: 2,
+  maxConcurrentImports: PINPOINT_CONCURRENT_IMPORT_JOBS,
   maxImportJobBytes: PINPOINT_MAX_IMPORT_JOB_BYTES,
   exportPieceSize: 100_000,
   pace: 'fast' as Pace,

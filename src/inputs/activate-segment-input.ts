@@ -6,16 +6,16 @@ import { z } from 'zod';
 import type { ActivateSegmentInput, ActivationMapping } from '../contracts/aep-activate';
 import { InputError } from './errors';
 import type { InputIssue } from './errors';
-import { AEP_DATASET_ID, segmentsSchema } from './export-profiles-input';
+import { createDatasetSchema, datasetIdSchema, mergePolicySchema, segmentsSchema } from './export-profiles-input';
 import { absolutePath, applicationId, maxJobBytes, pollPolicy, roleArn, s3Prefix } from './fields';
 import { mappingFields, parseMapping } from './activation-mapping';
 
 const inputSchema = z
   .object({
     segments: segmentsSchema,
-    datasetId: z.string().regex(AEP_DATASET_ID, 'must be a dataset id (letters, digits, _ and -)').optional(),
-    createDataset: z.object({ name: z.string().min(1) }).optional(),
-    mergePolicy: z.object({ id: z.string().min(1), version: z.number().int().min(1).optional() }).optional(),
+    datasetId: datasetIdSchema.optional(),
+    createDataset: createDatasetSchema.optional(),
+    mergePolicy: mergePolicySchema.optional(),
     applicationId,
     s3Url: s3Prefix('s3Url'),
     roleArn,
@@ -27,7 +27,7 @@ const inputSchema = z
   })
   .strict()
   .refine((i) => (i.datasetId === undefined) !== (i.createDataset === undefined), {
-    message: 'give exactly one of datasetId (an existing dataset) or createDataset',
+    message: 'no target dataset, or two. Fix: give exactly one of datasetId (an existing dataset) or createDataset',
     path: ['datasetId'],
   });
 

@@ -5,6 +5,7 @@ import {
   absolutePath,
   cancelGraceMs,
   applicationId,
+  checkSegmentPair,
   pollPolicy,
   endpointProvider,
   roleArn,
@@ -17,7 +18,7 @@ export const exportInputSchema = z
   .object({
     provider: endpointProvider('export').default('pinpoint'),
     applicationId,
-    s3Url: s3Prefix('export S3 URL'),
+    s3Url: s3Prefix('S3 prefix the export job writes to'),
     roleArn,
     segmentId: segmentId.optional(),
     segmentVersion: segmentVersion.optional(),
@@ -26,15 +27,7 @@ export const exportInputSchema = z
     cancelGraceMs: cancelGraceMs.optional(),
   })
   .strict()
-  .superRefine((v, ctx) => {
-    if (v.segmentVersion !== undefined && v.segmentId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['segmentVersion'],
-        message: 'a segment version needs a segment id; add the segment id or drop the version',
-      });
-    }
-  });
+  .superRefine(checkSegmentPair);
 
 /** Validates and normalises an export input (adds the trailing slash of the prefix); throws InputError. */
 export function validateExportInput(input: unknown): ExportInput {

@@ -6,6 +6,7 @@ import {
   cancelGraceMs,
   applicationId,
   endpointFormat,
+  flag,
   maxConcurrentJobs,
   maxRejected,
   maxJobBytes,
@@ -15,6 +16,7 @@ import {
   roleArn,
   s3Prefix,
   s3Url,
+  segmentName,
 } from './fields';
 
 const source = z.discriminatedUnion(
@@ -25,12 +27,15 @@ const source = z.discriminatedUnion(
         kind: z.literal('local'),
         paths: z
           .array(absolutePath('input file'))
-          .min(1, { error: 'no input files given; name at least one CSV or NDJSON file' }),
+          .min(1, { error: 'is empty. Fix: name at least one CSV or NDJSON file' }),
       })
       .strict(),
-    z.object({ kind: z.literal('s3'), s3Url: s3Url('import source S3 URL') }).strict(),
+    z.object({ kind: z.literal('s3'), s3Url: s3Url('import source') }).strict(),
   ],
-  { error: 'source must be { kind: "local", paths: [...] } or { kind: "s3", s3Url: "s3://bucket/prefix/" }' },
+  {
+    error:
+      'is neither local files nor an S3 location. Fix: give { kind: "local", paths: [...] } or { kind: "s3", s3Url: "s3://bucket/prefix/" }',
+  },
 );
 
 export const importInputSchema = z
@@ -39,21 +44,17 @@ export const importInputSchema = z
     applicationId,
     source,
     format: endpointFormat,
-    stagingUrl: s3Prefix('staging S3 URL').optional(),
+    stagingUrl: s3Prefix('staging prefix').optional(),
     roleArn,
-    registerEndpoints: z.boolean().optional(),
-    segmentName: z
-      .string()
-      .min(1, { error: 'segment name is empty' })
-      .max(64, { error: 'segment name is longer than 64 characters' })
-      .optional(),
+    registerEndpoints: flag.optional(),
+    segmentName: segmentName.optional(),
     reportUrl: reportUrl.optional(),
     maxJobBytes: maxJobBytes.optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     poll: pollPolicy.optional(),
     cancelGraceMs: cancelGraceMs.optional(),
     maxRejected: maxRejected.optional(),
-    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
+    keepStaging: flag.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -61,7 +62,8 @@ export const importInputSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['stagingUrl'],
-        message: 'local files are uploaded to S3 before the import: give a staging location s3://bucket/prefix/',
+        message:
+          'is required for local files (they are uploaded to S3 before the import). Fix: give a staging prefix s3://bucket/prefix/',
       });
     }
   });

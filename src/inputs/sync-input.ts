@@ -5,9 +5,12 @@ import { parseOrThrow } from './errors';
 import {
   cancelGraceMs,
   applicationId,
+  checkSegmentPair,
+  count,
+  flag,
+  jobBytes,
   maxConcurrentJobs,
   maxRejected,
-  maxJobBytes,
   pollPolicy,
   endpointProvider,
   reportUrl,
@@ -18,12 +21,12 @@ import {
 } from './fields';
 import { transformSpecSchema } from '../transforms';
 
-const count = (what: string, max: number) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int({ error: `${what} must be a whole number` })
-    .min(1, { error: `${what} must be at least 1` })
-    .max(max, { error: `${what} may not exceed ${max}` });
+/** Pieces a sync transfers at once, at most. */
+const MAX_PARALLEL_TRANSFERS = 64;
+/** Pieces one transfer child workflow takes, at most. */
+const MAX_TRANSFER_BATCH_SIZE = 1_000;
+/** The smallest import job of a sync: one endpoint may be 15 KB. */
+const MIN_SYNC_JOB_BYTES = 16 * 1024;
 
 export const syncInputSchema = z
   .object({
@@ -32,21 +35,19 @@ export const syncInputSchema = z
     targetApplicationId: applicationId,
     segmentId: segmentId.optional(),
     segmentVersion: segmentVersion.optional(),
-    s3Url: s3Prefix('sync S3 URL'),
+    s3Url: s3Prefix('S3 work area'),
     roleArn,
     transform: transformSpecSchema.optional(),
-    dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
-    maxParallelTransfers: count('maxParallelTransfers', 64).optional(),
-    transferBatchSize: count('transferBatchSize', 1000).optional(),
-    maxJobBytes: maxJobBytes
-      .min(16 * 1024, { error: 'maxJobBytes must be at least 16384 bytes (one endpoint may be 15 KB)' })
-      .optional(),
+    dryRun: flag.optional(),
+    maxParallelTransfers: count(MAX_PARALLEL_TRANSFERS).optional(),
+    transferBatchSize: count(MAX_TRANSFER_BATCH_SIZE).optional(),
+    maxJobBytes: jobBytes(MIN_SYNC_JOB_BYTES, ' (one endpoint may be 15 KB)').optional(),
     maxConcurrentJobs: maxConcurrentJobs.optional(),
     reportUrl: reportUrl.optional(),
     poll: pollPolicy.optional(),
     cancelGraceMs: cancelGraceMs.optional(),
     maxRejected: maxRejected.optional(),
-    keepStaging: z.boolean({ error: 'keepStaging must be true or false' }).optional(),
+    keepStaging: flag.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -54,16 +55,10 @@ export const syncInputSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['targetApplicationId'],
-        message: 'is the same application as the source; sync into a different application',
+        message: 'is the same application as the source. Fix: sync into a different application',
       });
     }
-    if (v.segmentVersion !== undefined && v.segmentId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['segmentVersion'],
-        message: 'a segment version needs a segment id; add the segment id or drop the version',
-      });
-    }
+    checkSegmentPair(v, ctx);
   });
 
 /** Validates and normalises a sync input; throws InputError naming every field and its fix. */

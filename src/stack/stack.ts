@@ -27,31 +27,10 @@ import { readState, writeState } from './stack-state';
 import type { PartName, PartRecord, StackState } from './stack-state';
 import { startTemporalDev, temporalHealthy } from './temporal-server';
 import { requireTool } from './tools';
+import { DEFAULT_STACK_OPTIONS } from './defaults';
+import type { StackOptions } from './defaults';
 
 export const DEMO_ROLE_ARN = 'arn:aws:iam::123456789012:role/audienceflow';
-
-export interface StackOptions {
-  temporalPort: number;
-  uiPort: number;
-  s3Port: number;
-  emulatorPort: number;
-  /** The Adobe Experience Platform emulator (IMS, Catalog, export jobs, Data Access on one port). */
-  aepPort: number;
-  bucket: string;
-  pace: 'instant' | 'fast' | 'realistic';
-  namespace: string;
-}
-
-export const DEFAULT_STACK_OPTIONS: StackOptions = {
-  temporalPort: 7233,
-  uiPort: 8233,
-  s3Port: 8333,
-  emulatorPort: 8787,
-  aepPort: 8788,
-  bucket: 'audienceflow-local',
-  pace: 'fast',
-  namespace: 'default',
-};
 
 export interface PartStatus {
   part: PartName;

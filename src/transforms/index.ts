@@ -1,4 +1,3 @@
 export { compileTransform, toImportRecord } from './apply-transform';
 export type { EndpointRecord } from './apply-transform';
 export { parseTransformSpec, transformSpecSchema, TransformSpecError } from './spec-schema';
-export { CHANNEL_TYPES } from './endpoint-fields';

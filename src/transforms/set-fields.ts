@@ -13,7 +13,7 @@ export interface SetOperation {
 }
 
 const SETTABLE_HELP =
-  'settable paths: Address, ChannelType, EffectiveDate, EndpointStatus, OptOut, RequestId, Demographic.<field>, ' +
+  'Fix: use a settable path: Address, ChannelType, EffectiveDate, EndpointStatus, OptOut, RequestId, Demographic.<field>, ' +
   'Location.<field>, Attributes.<name>, Metrics.<name>, User.UserId, User.UserAttributes.<name>';
 
 /**
@@ -24,16 +24,16 @@ const SETTABLE_HELP =
 export function compileSetOperation(dotPath: string, value: string): SetOperation | string {
   const parts = dotPath.split('.');
   const [head, second, ...rest] = parts;
-  if (parts.some((p) => p.length === 0)) return `"${dotPath}" has an empty segment; ${SETTABLE_HELP}`;
+  if (parts.some((p) => p.length === 0)) return `"${dotPath}" has an empty segment. ${SETTABLE_HELP}`;
   if (head === 'Id') {
-    return '"Id" cannot be set: every endpoint would get the same id and overwrite the others; leave Id as exported';
+    return '"Id" cannot be set: every endpoint would get the same id and overwrite the others. Fix: leave Id as exported';
   }
-  if (head === undefined) return `empty path; ${SETTABLE_HELP}`;
+  if (head === undefined) return `empty path. ${SETTABLE_HELP}`;
   if (second === undefined) {
-    if (!(head in TOP_LEVEL_SETTABLE)) return `"${dotPath}" is not a settable field; ${SETTABLE_HELP}`;
+    if (!(head in TOP_LEVEL_SETTABLE)) return `"${dotPath}" is not a settable field. ${SETTABLE_HELP}`;
     const allowed = TOP_LEVEL_SETTABLE[head];
     if (allowed && !allowed.includes(value)) {
-      return `"${dotPath}" must be one of ${allowed.join(', ')} (got "${value}")`;
+      return `"${dotPath}" is "${value}". Fix: use one of ${allowed.join(', ')}`;
     }
     return { path: [head], value };
   }
@@ -41,7 +41,7 @@ export function compileSetOperation(dotPath: string, value: string): SetOperatio
   switch (head) {
     case 'Demographic':
       if (rest.length > 0 || !(DEMOGRAPHIC_FIELDS as readonly string[]).includes(second)) {
-        return `"${dotPath}": Demographic has the fields ${DEMOGRAPHIC_FIELDS.join(', ')}`;
+        return `"${dotPath}" is not a Demographic field. Fix: use one of ${DEMOGRAPHIC_FIELDS.join(', ')}`;
       }
       return { path: [head, second], value };
     case 'Location':
@@ -50,10 +50,10 @@ export function compileSetOperation(dotPath: string, value: string): SetOperatio
       }
       if (rest.length === 0 && (LOCATION_NUMBER_FIELDS as readonly string[]).includes(second)) {
         const n = Number(value);
-        if (value.trim() === '' || !Number.isFinite(n)) return `"${dotPath}" must be a number (got "${value}")`;
+        if (value.trim() === '' || !Number.isFinite(n)) return `"${dotPath}" is "${value}". Fix: give a number`;
         return { path: [head, second], value: n };
       }
-      return `"${dotPath}": Location has the fields ${[...LOCATION_STRING_FIELDS, ...LOCATION_NUMBER_FIELDS].join(', ')}`;
+      return `"${dotPath}" is not a Location field. Fix: use one of ${[...LOCATION_STRING_FIELDS, ...LOCATION_NUMBER_FIELDS].join(', ')}`;
     case 'Attributes':
     case 'Metrics': {
       const name = [second, ...rest].join('.');
@@ -62,7 +62,7 @@ export function compileSetOperation(dotPath: string, value: string): SetOperatio
       if (head === 'Attributes') return { path: [head, name], value: [value] };
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n))
-        return `"${dotPath}": Metrics values must be numbers (got "${value}")`;
+        return `"${dotPath}" is "${value}". Fix: give a number (Metrics values are numbers)`;
       return { path: [head, name], value: n };
     }
     case 'User':
@@ -72,16 +72,16 @@ export function compileSetOperation(dotPath: string, value: string): SetOperatio
         if (bad) return bad;
         return { path: [head, second, attributeName], value: [value] };
       }
-      return `"${dotPath}": use User.UserId or User.UserAttributes.<name>`;
+      return `"${dotPath}" is not a User field. Fix: use User.UserId or User.UserAttributes.<name>`;
     default:
-      return `"${dotPath}" is not a settable field; ${SETTABLE_HELP}`;
+      return `"${dotPath}" is not a settable field. ${SETTABLE_HELP}`;
   }
 }
 
 export function checkAttributeName(name: string, where: string): string | undefined {
-  if (name.length === 0) return `${where}: attribute name is empty`;
+  if (name.length === 0) return `${where}: attribute name is empty. Fix: name the attribute`;
   if (name.length > MAX_ATTRIBUTE_NAME_LENGTH) {
-    return `${where}: attribute name "${name}" is longer than ${MAX_ATTRIBUTE_NAME_LENGTH} characters (Pinpoint's limit)`;
+    return `${where}: attribute name "${name}" is longer than ${MAX_ATTRIBUTE_NAME_LENGTH} characters (Pinpoint's limit). Fix: use a shorter name`;
   }
   return undefined;
 }

@@ -14,23 +14,26 @@ export const transformSpecSchema = z
     keepChannelTypes: z
       .array(
         z.enum(CHANNEL_TYPES, {
-          error: (issue) => `"${String(issue.input)}" is not a channel type; use one of ${CHANNEL_TYPES.join(', ')}`,
+          error: (issue) =>
+            `"${String(issue.input)}" is not a channel type. Fix: use one of ${CHANNEL_TYPES.join(', ')}`,
         }),
       )
-      .min(1, 'keeps no channel type at all; list at least one (e.g. ["EMAIL"]) or leave the option out')
+      .min(1, 'keeps no channel type at all. Fix: list at least one (e.g. ["EMAIL"]) or leave the option out')
       .optional(),
     dropOptedOut: z.boolean().optional(),
     dropInactive: z.boolean().optional(),
     includeAttributes: z
       .array(attributeName)
-      .min(1, 'is empty; list the attribute names to keep, or leave the option out')
+      .min(1, 'is empty. Fix: list the attribute names to keep, or leave the option out')
       .optional(),
     excludeAttributes: z.array(attributeName).optional(),
     renameAttributes: z.record(attributeName, attributeName).optional(),
     set: z
       .record(
         z.string(),
-        z.string({ error: 'values to set are strings (numbers are parsed where the field is numeric)' }),
+        z.string({
+          error: 'must be text. Fix: give values to set as strings (numbers are parsed where the field is numeric)',
+        }),
       )
       .superRefine((set, ctx) => {
         for (const [path, value] of Object.entries(set)) {
@@ -47,7 +50,7 @@ export const transformSpecSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['excludeAttributes'],
-          message: `"${name}" is both included and excluded; keep it in one list only`,
+          message: `"${name}" is both included and excluded. Fix: keep it in one list only`,
         });
       }
     }
@@ -58,7 +61,7 @@ export const transformSpecSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['renameAttributes', from],
-          message: `"${other}" and "${from}" are both renamed to "${to}"; give them different names`,
+          message: `"${other}" and "${from}" are both renamed to "${to}". Fix: give them different names`,
         });
       }
       targets.set(to, from);

@@ -72,7 +72,7 @@ describe('audienceflow CLI: help, bad input, unreachable Temporal', () => {
   it('refuses bad input with exit 2, naming the option and the fix, and starts nothing', async () => {
     const common = ['--s3', 's3://bucket/x/', '--role-arn', ROLE];
     const cases: [string[], RegExp][] = [
-      [['export', ...common], /--app: is required\. Fix: pass --app/],
+      [['export', ...common], /--app: is required\. Fix: give the Pinpoint application \(project\) id/],
       [['export', '--app', APP, '--s3', 'http://bucket/x', '--role-arn', ROLE], /--s3: .*not an s3:\/\/ URL.*Fix:/],
       [['export', '--app', APP, ...common, '--cron', '0 2 * * *', '--wait'], /--wait: cannot follow a cron workflow/],
       [

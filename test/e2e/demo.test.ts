@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnvFile, PROJECT_ROOT } from '../../src/config';
 import { isAlive } from '../../src/stack/processes';
-import { DEFAULT_STACK_OPTIONS } from '../../src/stack/stack';
+import { DEFAULT_STACK_OPTIONS } from '../../src/stack/defaults';
 import type { StackState } from '../../src/stack/stack-state';
 import { killOnExit } from '../harness';
 import type { CliResult } from './cli-support';

@@ -294,7 +294,9 @@ test('bad input fails the run before any remote call, naming the field', async (
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).message).toMatch(/since: must be an RFC 3339 time.*datasetId: give exactly one/);
+  expect((cause as ApplicationFailure).message).toMatch(
+    /since: "yesterday" is not an RFC 3339 time\. Fix: .*datasetId: no target dataset\. Fix: /,
+  );
   const after = (await admin(emu.url, 'GET', 'counts')) as { tokensIssued: number; datasets: number; jobs: number };
   expect([after.tokensIssued - before.tokensIssued, after.datasets, after.jobs]).toEqual([0, 0, 0]);
 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activateMetadata, activateScheduleId, activateWorkflowId, buildActivateInput } from '../../src/cli/activate';
-import type { ActivateRawOptions } from '../../src/cli/activate';
+import type { FlagValues } from '../../src/cli/options';
 import { CliError } from '../../src/cli/errors';
 import { detectPipeline, renderReport } from '../../src/cli/report-view';
 import { pipelineOfWorkflowType } from '../../src/cli/start-metadata';
@@ -17,7 +17,7 @@ const APP = '0123456789abcdef0123456789abcdef';
 const ROLE = 'arn:aws:iam::123456789012:role/audienceflow';
 const ENV = { AUDIENCEFLOW_S3_URL: 's3://stage/act', AUDIENCEFLOW_ROLE_ARN: ROLE };
 const CWD = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-activate-'));
-const good: ActivateRawOptions = { segment: ['seg-a', 'seg-b'], toApp: APP, pollInitial: '1s' };
+const good: FlagValues = { segment: ['seg-a', 'seg-b'], toApp: APP, pollInitial: '1s' };
 
 afterAll(() => fs.rmSync(CWD, { recursive: true, force: true }));
 
@@ -83,18 +83,19 @@ describe('activate options', () => {
   });
 
   it('refuse each mistake naming the option and the fix', () => {
-    const cases: [Partial<ActivateRawOptions> & Record<string, unknown>, RegExp][] = [
-      [{ segment: undefined }, /^--segment: is required\. Fix: pass --segment/],
-      [{ toApp: undefined }, /^--to-app: is required\. Fix: pass --to-app <application-id>/],
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ segment: undefined }, /^--segment: is required\. Fix: give the AEP segment definitions/],
+      [{ toApp: undefined }, /^--to-app: is required\. Fix: give the Pinpoint application \(project\) id/],
       [{ toApp: 'my-app' }, /^--to-app: "my-app" is not a Pinpoint application id/],
       [{ dataset: 'ds1', createDataset: true }, /^--dataset: given together with --create-dataset\. Fix:/],
       [{ dataset: 'd s' }, /^--dataset: "d s" is not a dataset id/],
       [{ mergePolicy: 'mp:v2' }, /^--merge-policy: "mp:v2" is not <id> or <id>:<version>/],
-      [{ segmentStatus: 'active' }, /^--segment-status: "active" is not a list of statuses/],
+      [{ segmentStatus: 'active' }, /^--segment-status: "active" is not a membership status\. Fix:/],
       [{ s3: 'http://x/y' }, /^--s3: /],
       [{ roleArn: 'role' }, /^--role-arn: .*not an IAM role ARN/],
       [{ maxJobBytes: 'big' }, /^--max-job-bytes: "big" is not a size/],
       [{ maxJobBytes: '10GB' }, /^--max-job-bytes: .*per-job limit/],
+      [{ dataset: 'd s' }, /^--dataset: "d s" is not a dataset id\. Fix: copy the id Catalog shows/],
       [{ pollMax: 'soon' }, /^--poll-max: "soon"/],
       [{ mapping: 'missing.json' }, /^--mapping: cannot read ".*missing\.json" \(ENOENT\)\. Fix:/],
       [
@@ -110,8 +111,10 @@ describe('activate options', () => {
     for (const [patch, message] of cases) {
       expect(badInput(() => buildActivateInput({ ...good, ...patch }, ENV, CWD))).toMatch(message);
     }
-    expect(badInput(() => buildActivateInput(good, {}, CWD))).toMatch(/^--s3: is required\. Fix: pass --s3/);
-    expect(badInput(() => buildActivateInput(good, { AUDIENCEFLOW_S3_URL: 's3://b/p/' }, CWD))).toMatch(
+    expect(badInput(() => buildActivateInput(good, {}, CWD))).toMatch(
+      /^--s3: is required\. Fix: .* or set AUDIENCEFLOW_S3_URL/,
+    );
+    expect(badInput(() => buildActivateInput(good, { AUDIENCEFLOW_S3_URL: 's3://stage/p/' }, CWD))).toMatch(
       /^--role-arn: is required\. Fix:/,
     );
   });

@@ -10,7 +10,7 @@ import {
   exportProfilesMetadata,
   refuseAepOptions,
 } from '../../src/cli/aep-export';
-import type { AepExportRawOptions } from '../../src/cli/aep-export';
+import type { FlagValues } from '../../src/cli/options';
 import { CliError } from '../../src/cli/errors';
 import { renderReport } from '../../src/cli/report-view';
 import { pipelineOfWorkflowType } from '../../src/cli/start-metadata';
@@ -18,7 +18,7 @@ import { ExitCode } from '../../src/contracts/failures';
 import type { ExportProfilesReport } from '../../src/contracts/aep-export';
 
 const CWD = os.tmpdir();
-const good: AepExportRawOptions = {
+const good: FlagValues = {
   provider: 'aep',
   segment: ['seg-a', 'seg-b,seg-c'],
   createDataset: true,
@@ -71,17 +71,19 @@ describe('export --provider aep options', () => {
   });
 
   it('refuse each mistake naming the option and the fix', () => {
-    const cases: [Partial<AepExportRawOptions> & Record<string, unknown>, RegExp][] = [
-      [{ segment: undefined }, /^--segment: is required\. Fix: pass --segment/],
-      [{ dataset: 'ds1' }, /^--dataset: given together with --create-dataset\. Fix: pass either --dataset/],
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ segment: undefined }, /^--segment: is required\. Fix: give the segment definitions/],
+      [{ dataset: 'ds1' }, /^--dataset: given together with a dataset to create\. Fix: name either an existing/],
       [{ createDataset: undefined }, /^--dataset: no target dataset\. Fix:/],
-      [{ downloadDir: undefined }, /^--download-dir: is required with --provider aep unless --to is given\. Fix:/],
+      [{ downloadDir: undefined }, /^--download-dir: is required unless the files are copied to S3\. Fix:/],
       [{ to: 'http://bucket/x' }, /^--to: .*not an s3:\/\/ URL/],
       [{ since: '2026-01-31' }, /^--since: "2026-01-31" is not an RFC 3339 time\. Fix: write e\.g\./],
       [{ since: '2026-02-31T00:00:00Z' }, /^--since: .* is not an RFC 3339 time/],
       [{ mergePolicy: 'mp:v2' }, /^--merge-policy: "mp:v2" is not <id> or <id>:<version>/],
       [{ fields: 'personalEmail address' }, /^--fields: "personalEmail address" is not an XDM dot path/],
-      [{ segmentStatus: 'active' }, /^--segment-status: "active" is not a list of statuses/],
+      [{ segmentStatus: 'active' }, /^--segment-status: "active" is not a membership status\. Fix: use realized/],
+      [{ mergePolicy: 'mp:0' }, /^--merge-policy: must be 1 or more\. Fix: merge policy versions start at 1/],
+      [{ fields: ' , ' }, /^--fields: is empty\. Fix: /],
       [{ app: '0123456789abcdef0123456789abcdef' }, /^--app: is a Pinpoint option\. Fix: drop it/],
       [{ segmentId: 'x' }, /^--segment-id: is a Pinpoint option/],
       [{ pollMax: 'soon' }, /^--poll-max: "soon"/],

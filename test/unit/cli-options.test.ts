@@ -3,15 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../../src/contracts/failures';
 import { CliError } from '../../src/cli/errors';
-import {
-  buildExportInput,
-  buildImportInput,
-  buildSyncInput,
-  buildTransform,
-  flagForField,
-  formatFromName,
-  IMPORT_FIELD_FLAGS,
-} from '../../src/cli/options';
+import { formatFromName } from '../../src/cli/flag-values';
+import { flagForField } from '../../src/cli/flags';
+import { buildExportInput, buildImportInput, buildSyncInput, IMPORT_FLAGS, SYNC_FLAGS } from '../../src/cli/options';
 import { checkStartFlags } from '../../src/cli/start';
 
 const APP = '0123456789abcdef0123456789abcdef';
@@ -65,7 +59,7 @@ describe('export options', () => {
 
   it('names the option and the fix for each mistake', () => {
     expect(badInput(() => buildExportInput({ s3: 's3://bucket/', roleArn: ROLE }, noEnv))).toMatch(
-      /^--app: is required\. Fix: pass --app/,
+      /^--app: is required\. Fix: give the Pinpoint application \(project\) id/,
     );
     expect(badInput(() => buildExportInput({ app: 'my app', s3: 's3://bucket/', roleArn: ROLE }, noEnv))).toMatch(
       /^--app: "my app" is not a Pinpoint application id.*Fix:/,
@@ -81,7 +75,7 @@ describe('export options', () => {
     );
     expect(
       badInput(() => buildExportInput({ app: APP, s3: 's3://bucket/', roleArn: ROLE, segmentVersion: '2' }, noEnv)),
-    ).toMatch(/^--segment-version: needs a segment\. Fix: pass --segment-id/);
+    ).toMatch(/^--segment-version: needs a segment id\. Fix: give the segment id too/);
     expect(
       badInput(() => buildExportInput({ app: APP, s3: 's3://bucket/', roleArn: ROLE, pollMax: 'soon' }, noEnv)),
     ).toMatch(/^--poll-max: "soon"/);
@@ -89,10 +83,10 @@ describe('export options', () => {
       badInput(() =>
         buildExportInput({ app: APP, s3: 's3://bucket/', roleArn: ROLE, pollInitial: '10s', pollMax: '1s' }, noEnv),
       ),
-    ).toMatch(/^--poll-initial: .*longer than --poll-max/);
+    ).toMatch(/^--poll-max: 1000 ms is shorter than the first interval \(10000 ms\)\. Fix: raise it/);
     expect(
       badInput(() => buildExportInput({ app: APP, s3: 's3://bucket/', roleArn: ROLE, provider: 'aep' }, noEnv)),
-    ).toMatch(/^--provider: Adobe Experience Platform has no endpoint export .*Fix: use --provider pinpoint/);
+    ).toMatch(/^--provider: Adobe Experience Platform has no endpoint export .*Fix: use provider pinpoint/);
   });
 });
 
@@ -164,9 +158,30 @@ describe('import options', () => {
   });
 
   it('maps input fields to options', () => {
-    expect(flagForField('source.paths.0', IMPORT_FIELD_FLAGS)).toBe('<sources>');
-    expect(flagForField('poll.maxWaitMs', IMPORT_FIELD_FLAGS)).toBe('--max-wait');
+    expect(flagForField('source.paths.0', IMPORT_FLAGS, { source: '<sources>' })).toBe('<sources>');
+    expect(flagForField('poll.maxWaitMs', IMPORT_FLAGS)).toBe('--max-wait');
+    expect(flagForField('registerEndpoints', IMPORT_FLAGS)).toBe('--no-register-endpoints');
+    expect(flagForField('transform.set.Location.Country', SYNC_FLAGS)).toBe('--set');
     expect(formatFromName('x.JSONL.gz')).toBe('JSON');
+  });
+
+  it('names the source on the command line for a bad S3 source, and lists every problem', () => {
+    expect(badInput(() => buildImportInput(['s3://B_/in/x.csv'], { app: APP }, env))).toMatch(
+      /^<sources>: import source "s3:\/\/B_\/in\/x\.csv": "B_" is not a valid bucket name\. Fix: /,
+    );
+    expect(
+      badInput(() => buildImportInput(['a.csv'], { app: 'x', maxConcurrentJobs: '0', segmentName: '' }, env, dir)),
+    ).toBe(
+      '--app: "x" is not a Pinpoint application id (32 lower-case hex characters). ' +
+        "Fix: copy the id from `aws pinpoint get-apps` (or the emulator's create-app answer)\n" +
+        '--segment-name: is empty. Fix: give a segment name, or leave it out\n' +
+        '--max-concurrent-jobs: must be at least 1. Fix: give 1 to 10',
+    );
+  });
+
+  it('passes --no-register-endpoints as false and registers by default', () => {
+    expect(buildImportInput(['a.csv'], { app: APP }, env, dir).registerEndpoints).toBe(true);
+    expect(buildImportInput(['a.csv'], { app: APP, registerEndpoints: false }, env, dir).registerEndpoints).toBe(false);
   });
 });
 
@@ -213,9 +228,11 @@ describe('sync options', () => {
     );
   });
 
-  it('has no transform when no transform option is set', () => {
-    expect(buildTransform({})).toBeUndefined();
+  it('has no transform when no transform option is set (or only switches that are off)', () => {
     expect(buildSyncInput({ fromApp: APP, toApp: APP2 }, env).transform).toBeUndefined();
+    expect(
+      buildSyncInput({ fromApp: APP, toApp: APP2, dropOptedOut: false, dropInactive: false }, env).transform,
+    ).toBeUndefined();
   });
 
   it('names the transform option at fault', () => {

@@ -1,6 +1,6 @@
 import { chooseDemoPorts } from '../../src/demo/demo-ports';
 import type { PortProbe } from '../../src/demo/demo-ports';
-import { DEFAULT_STACK_OPTIONS } from '../../src/stack/stack';
+import { DEFAULT_STACK_OPTIONS } from '../../src/stack/defaults';
 import type { StackState } from '../../src/stack/stack-state';
 
 /** A machine where `busy` ports are held by pid 99, free ports are handed out from `spare`, and `alive` pids run. */

@@ -35,13 +35,13 @@ describe('validateExportInput', () => {
         poll: { initialIntervalMs: 5_000, maxIntervalMs: 1_000 },
       }),
     );
-    expect(found.applicationId).toMatch(/32 lower-case hex.*--app/);
+    expect(found.applicationId).toMatch(/32 lower-case hex.*Fix: copy the id/);
     expect(found.s3Url).toMatch(/s3:\/\/bucket\/prefix\//);
-    expect(found.roleArn).toMatch(/arn:aws:iam::<12-digit account>:role\/<name>/);
+    expect(found.roleArn).toMatch(/is not an IAM role ARN\. Fix: .*arn:aws:iam::<12-digit account>:role\/<name>/);
     expect(found.segmentId).toMatch(/segment id/);
-    expect(found.segmentVersion).toMatch(/starts at 1/);
+    expect(found.segmentVersion).toMatch(/start at 1/);
     expect(found.downloadDir).toMatch(/absolute path/);
-    expect(found['poll.maxIntervalMs']).toMatch(/below initialIntervalMs/);
+    expect(found['poll.maxIntervalMs']).toMatch(/shorter than the first interval/);
   });
 
   it('rejects a bad bucket name, unknown fields and a version without a segment', () => {
@@ -49,7 +49,7 @@ describe('validateExportInput', () => {
       validateExportInput({ applicationId: APP, s3Url: 's3://B_/x/', roleArn: ROLE, segmentVersion: 2, extra: 1 }),
     );
     expect(found.s3Url).toMatch(/not a valid bucket name/);
-    expect(found.segmentVersion).toMatch(/needs a segment id/);
+    expect(found.segmentVersion).toMatch(/needs a segment id\. Fix: /);
     expect(Object.values(found).join(' ')).toMatch(/extra/);
   });
 });
@@ -75,7 +75,7 @@ describe('validateImportInput', () => {
 
   it('requires a staging location for local files', () => {
     expect(issues(() => validateImportInput({ ...good, stagingUrl: undefined })).stagingUrl).toMatch(
-      /staging location/,
+      /^is required for local files .*\. Fix: give a staging prefix s3:\/\/bucket\/prefix\/$/,
     );
   });
 
@@ -90,9 +90,9 @@ describe('validateImportInput', () => {
         reportUrl: 's3://bucket/folder/',
       }),
     );
-    expect(found.format).toMatch(/use CSV or JSON/);
+    expect(found.format).toBe('"XML" is not a format. Fix: use CSV or JSON (newline-delimited JSON)');
     expect(found['source.paths.0']).toMatch(/absolute path/);
-    expect(found.maxJobBytes).toMatch(/per-job limit of 1 GB \(1,000,000,000 bytes\)/);
+    expect(found.maxJobBytes).toMatch(/per-job limit of 1 GB \(1,000,000,000 bytes\)\. Fix: /);
     expect(found.maxConcurrentJobs).toMatch(/at least 1/);
     expect(found.reportUrl).toMatch(/names a folder/);
   });
@@ -103,6 +103,6 @@ describe('validateImportInput', () => {
     );
     expect(
       issues(() => validateImportInput({ ...good, source: { kind: 'local', paths: [] } }))['source.paths'],
-    ).toMatch(/at least one/);
+    ).toMatch(/^is empty\. Fix: name at least one/);
   });
 });

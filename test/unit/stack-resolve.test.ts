@@ -1,5 +1,6 @@
 import { aepSettings } from '../../src/config';
-import { DEFAULT_STACK_OPTIONS, resolveStackOptions, StackInputError, stackEnv } from '../../src/stack/stack';
+import { DEFAULT_STACK_OPTIONS } from '../../src/stack/defaults';
+import { resolveStackOptions, StackInputError, stackEnv } from '../../src/stack/stack';
 import type { StackState } from '../../src/stack/stack-state';
 
 const ALIVE = process.pid;

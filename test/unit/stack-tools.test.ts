@@ -57,14 +57,6 @@ describe('server command lines', () => {
   });
 });
 
-describe('stack defaults', () => {
-  it('the CLI help shows the defaults the launcher uses', async () => {
-    const { STACK_DEFAULTS } = await import('../../src/cli/stack');
-    const { DEFAULT_STACK_OPTIONS } = await import('../../src/stack/stack');
-    expect(DEFAULT_STACK_OPTIONS).toMatchObject(STACK_DEFAULTS);
-  });
-});
-
 describe('search attribute types of an existing stack', () => {
   it('names each attribute registered with an older type, and only those', () => {
     const registered = {

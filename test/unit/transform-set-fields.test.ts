@@ -5,7 +5,7 @@ describe('compileSetOperation', () => {
   it('keeps a top-level field as a string and checks enum values', () => {
     expect(compileSetOperation('Address', 'a@example.com')).toEqual({ path: ['Address'], value: 'a@example.com' });
     expect(compileSetOperation('ChannelType', 'SMS')).toEqual({ path: ['ChannelType'], value: 'SMS' });
-    expect(compileSetOperation('OptOut', 'none')).toBe('"OptOut" must be one of ALL, NONE (got "none")');
+    expect(compileSetOperation('OptOut', 'none')).toBe('"OptOut" is "none". Fix: use one of ALL, NONE');
   });
 
   it('turns Location.Latitude/Longitude into numbers and refuses blanks and non-numbers', () => {
@@ -14,10 +14,12 @@ describe('compileSetOperation', () => {
       value: -71.06,
     });
     expect(compileSetOperation('Location.City', 'Boston')).toEqual({ path: ['Location', 'City'], value: 'Boston' });
-    expect(compileSetOperation('Location.Latitude', ' ')).toBe('"Location.Latitude" must be a number (got " ")');
-    expect(compileSetOperation('Location.Latitude', 'Infinity')).toMatch(/must be a number/);
-    expect(compileSetOperation('Location.City.Name', 'x')).toMatch(/Location has the fields City, Country, PostalCode/);
-    expect(compileSetOperation('Location.Latitude.x', '1')).toMatch(/Location has the fields/);
+    expect(compileSetOperation('Location.Latitude', ' ')).toBe('"Location.Latitude" is " ". Fix: give a number');
+    expect(compileSetOperation('Location.Latitude', 'Infinity')).toMatch(/Fix: give a number/);
+    expect(compileSetOperation('Location.City.Name', 'x')).toMatch(
+      /is not a Location field\. Fix: use one of City, Country, PostalCode/,
+    );
+    expect(compileSetOperation('Location.Latitude.x', '1')).toMatch(/is not a Location field/);
   });
 
   it('makes attribute values one-element lists, keeping dots in the attribute name', () => {
@@ -34,15 +36,17 @@ describe('compileSetOperation', () => {
 
   it('parses Metrics values as numbers and refuses blanks', () => {
     expect(compileSetOperation('Metrics.visits', '12')).toEqual({ path: ['Metrics', 'visits'], value: 12 });
-    expect(compileSetOperation('Metrics.visits', '')).toBe('"Metrics.visits": Metrics values must be numbers (got "")');
-    expect(compileSetOperation('Metrics.visits', '  ')).toMatch(/Metrics values must be numbers/);
+    expect(compileSetOperation('Metrics.visits', '')).toBe(
+      '"Metrics.visits" is "". Fix: give a number (Metrics values are numbers)',
+    );
+    expect(compileSetOperation('Metrics.visits', '  ')).toMatch(/Metrics values are numbers/);
   });
 
   it('checks attribute names against Pinpoint’s 50-character limit, at 50 and 51', () => {
     const name50 = 'n'.repeat(50);
     expect(compileSetOperation(`Attributes.${name50}`, 'x')).toEqual({ path: ['Attributes', name50], value: ['x'] });
     expect(compileSetOperation(`Metrics.${name50}x`, '1')).toBe(
-      `Metrics.${name50}x: attribute name "${name50}x" is longer than 50 characters (Pinpoint's limit)`,
+      `Metrics.${name50}x: attribute name "${name50}x" is longer than 50 characters (Pinpoint's limit). Fix: use a shorter name`,
     );
     expect(compileSetOperation(`User.UserAttributes.${name50}x`, 'v')).toMatch(/longer than 50 characters/);
   });
@@ -59,24 +63,26 @@ describe('compileSetOperation', () => {
       value: 'de_DE',
     });
     expect(compileSetOperation('Demographic.Locale.x', 'de_DE')).toBe(
-      '"Demographic.Locale.x": Demographic has the fields AppVersion, Locale, Make, Model, ModelVersion, Platform, ' +
+      '"Demographic.Locale.x" is not a Demographic field. Fix: use one of AppVersion, Locale, Make, Model, ModelVersion, Platform, ' +
         'PlatformVersion, Timezone',
     );
   });
 
   it('names the empty segment or the unknown head with the settable paths', () => {
     expect(compileSetOperation('', 'x')).toBe(
-      '"" has an empty segment; settable paths: Address, ChannelType, EffectiveDate, EndpointStatus, OptOut, ' +
+      '"" has an empty segment. Fix: use a settable path: Address, ChannelType, EffectiveDate, EndpointStatus, OptOut, ' +
         'RequestId, Demographic.<field>, Location.<field>, Attributes.<name>, Metrics.<name>, User.UserId, ' +
         'User.UserAttributes.<name>',
     );
-    expect(compileSetOperation('Address.x', 'x')).toMatch(/^"Address\.x" is not a settable field; settable paths: /);
+    expect(compileSetOperation('Address.x', 'x')).toMatch(
+      /^"Address\.x" is not a settable field\. Fix: use a settable path: /,
+    );
   });
 });
 
 describe('checkAttributeName', () => {
   it('names an empty attribute name', () => {
-    expect(checkAttributeName('', 'Attributes.')).toBe('Attributes.: attribute name is empty');
+    expect(checkAttributeName('', 'Attributes.')).toBe('Attributes.: attribute name is empty. Fix: name the attribute');
     expect(checkAttributeName('plan', 'Attributes.plan')).toBeUndefined();
   });
 });

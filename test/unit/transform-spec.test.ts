@@ -27,7 +27,7 @@ describe('parseTransformSpec', () => {
 
   it('names an unknown channel type and lists the valid ones', () => {
     const [issue] = issuesOf({ keepChannelTypes: ['EMAIL', 'FAX'] });
-    expect(issue).toMatch(/^keepChannelTypes\.1: "FAX" is not a channel type; use one of PUSH, GCM/);
+    expect(issue).toMatch(/^keepChannelTypes\.1: "FAX" is not a channel type\. Fix: use one of PUSH, GCM/);
   });
 
   it('rejects an empty channel list with the fix', () => {
@@ -43,7 +43,7 @@ describe('parseTransformSpec', () => {
   it('rejects wrong types', () => {
     expect(issuesOf({ dropInactive: 'yes' })[0]).toMatch(/^dropInactive: /);
     expect(issuesOf({ set: { 'Location.Country': 3 } })[0]).toMatch(
-      /^set\.Location\.Country: values to set are strings/,
+      /^set\.Location\.Country: must be text\. Fix: give values to set as strings/,
     );
   });
 
@@ -54,8 +54,8 @@ describe('parseTransformSpec', () => {
       renameAttributes: { x: 'z', y: 'z' },
     });
     expect(issues).toEqual([
-      'excludeAttributes: "a" is both included and excluded; keep it in one list only',
-      'renameAttributes.y: "x" and "y" are both renamed to "z"; give them different names',
+      'excludeAttributes: "a" is both included and excluded. Fix: keep it in one list only',
+      'renameAttributes.y: "x" and "y" are both renamed to "z". Fix: give them different names',
     ]);
   });
 
@@ -66,13 +66,13 @@ describe('parseTransformSpec', () => {
   it('names the option and the attribute in a bad-name message', () => {
     const long = 'x'.repeat(51);
     expect(issuesOf({ renameAttributes: { plan: long } })).toEqual([
-      `renameAttributes.plan: attribute: attribute name "${long}" is longer than 50 characters (Pinpoint's limit)`,
+      `renameAttributes.plan: attribute: attribute name "${long}" is longer than 50 characters (Pinpoint's limit). Fix: use a shorter name`,
     ]);
   });
 
   it('rejects an empty include list with the fix', () => {
     expect(issuesOf({ includeAttributes: [] })).toEqual([
-      'includeAttributes: is empty; list the attribute names to keep, or leave the option out',
+      'includeAttributes: is empty. Fix: list the attribute names to keep, or leave the option out',
     ]);
   });
 
@@ -84,14 +84,14 @@ describe('parseTransformSpec', () => {
 
   it.each([
     ['Id', 'x', /"Id" cannot be set/],
-    ['Nope', 'x', /"Nope" is not a settable field; settable paths: Address/],
-    ['ChannelType', 'FAX', /"ChannelType" must be one of PUSH/],
-    ['OptOut', 'maybe', /must be one of ALL, NONE/],
-    ['Location.Latitude', 'north', /must be a number/],
-    ['Location.Street', 'x', /Location has the fields City, Country/],
-    ['Demographic.Color', 'x', /Demographic has the fields AppVersion/],
-    ['Metrics.score', 'high', /Metrics values must be numbers/],
-    ['User.Name', 'x', /use User.UserId or User.UserAttributes.<name>/],
+    ['Nope', 'x', /"Nope" is not a settable field\. Fix: use a settable path: Address/],
+    ['ChannelType', 'FAX', /"ChannelType" is "FAX"\. Fix: use one of PUSH/],
+    ['OptOut', 'maybe', /Fix: use one of ALL, NONE/],
+    ['Location.Latitude', 'north', /is "north"\. Fix: give a number/],
+    ['Location.Street', 'x', /is not a Location field\. Fix: use one of City, Country/],
+    ['Demographic.Color', 'x', /is not a Demographic field\. Fix: use one of AppVersion/],
+    ['Metrics.score', 'high', /Fix: give a number \(Metrics values are numbers\)/],
+    ['User.Name', 'x', /is not a User field\. Fix: use User.UserId or User.UserAttributes.<name>/],
     ['Attributes.', 'x', /empty segment/],
   ])('rejects set %s=%s with a clear message', (path, value, message) => {
     const issues = issuesOf({ set: { [path]: value } });

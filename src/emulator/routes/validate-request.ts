@@ -1,8 +1,7 @@
 /** Checks of request fields shared by routes; each throws a BadRequestException naming the field and the fix. */
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_FORM } from '../../contracts/id-patterns';
 import { parseS3Url } from '../../contracts/s3-location';
 import { badRequest } from '../errors';
-
-const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export function requireString(body: Record<string, unknown>, field: string): string {
   const v = body[field];
@@ -27,8 +26,8 @@ export function optionalBoolean(body: Record<string, unknown>, field: string): b
 
 export function roleArn(body: Record<string, unknown>): string {
   const arn = requireString(body, 'RoleArn');
-  if (!ROLE_ARN_RE.test(arn)) {
-    throw badRequest(`RoleArn "${arn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  if (!IAM_ROLE_ARN.test(arn)) {
+    throw badRequest(`RoleArn "${arn}" is not an IAM role ARN (${IAM_ROLE_ARN_FORM})`);
   }
   return arn;
 }
