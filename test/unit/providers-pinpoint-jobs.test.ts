@@ -87,7 +87,8 @@ describe('PinpointJobs requests', () => {
   it('creates an import job that defines a segment only when given its name', async () => {
     const { jobs, sent } = fakeClient(() => ({ ImportJobResponse: importJob('i1', 's3://b/in/') }));
     const spec = { applicationId: APP, s3Url: 's3://b/in/', roleArn: ROLE, format: 'CSV' as const };
-    await jobs.createImportJob({ ...spec, registerEndpoints: true, segmentName: 'new' });
+    const created = await jobs.createImportJob({ ...spec, registerEndpoints: true, segmentName: 'new' });
+    expect([created.snapshot.kind, created.snapshot.jobId, created.location]).toEqual(['IMPORT', 'i1', 's3://b/in/']);
     await jobs.createImportJob({ ...spec, segmentId: 'seg' });
     expect(sent.map((s) => s.input)).toEqual([
       {
@@ -282,5 +283,6 @@ describe('toProviderJob', () => {
     const imported = toProviderJob('IMPORT', { Definition: { S3Url: 's3://b/in/' } } as never);
     expect(imported.snapshot).not.toHaveProperty('segmentId');
     expect(toProviderJob('IMPORT', {} as never).location).toBe('');
+    expect(toProviderJob('EXPORT', {} as never).location).toBe('');
   });
 });
