@@ -23,19 +23,19 @@ describe('endpointsToCsv', () => {
 
   it('gives each attribute as many columns as its longest list, leaving missing values empty', () => {
     const csv = endpointsToCsv([
-      { Address: '1', Attributes: { t: ['a'] }, User: { UserAttributes: { p: ['x'] } } },
       {
-        Address: '2',
+        Address: '1',
         Attributes: { t: ['b', 'c', 'd'] },
         Metrics: { m: 1 },
         User: { UserAttributes: { p: ['y', 'z'] } },
       },
+      { Address: '2', Attributes: { t: ['a'] }, User: { UserAttributes: { p: ['x'] } } },
       { Address: '3' },
     ]);
     expect(csv).toBe(
       'Address,Attributes.t,Attributes.t,Attributes.t,Metrics.m,User.UserAttributes.p,User.UserAttributes.p\n' +
-        '1,a,,,,x,\n' +
-        '2,b,c,d,1,y,z\n' +
+        '1,b,c,d,1,y,z\n' +
+        '2,a,,,,x,\n' +
         '3,,,,,,\n',
     );
   });
