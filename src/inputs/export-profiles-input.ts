@@ -11,7 +11,7 @@ import { missingOr, s3Prefix } from './fields';
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
 
 /** An RFC 3339 date-time that names a real moment (2026-02-31 does not; Date.parse would roll it over). */
-function isRfc3339(text: string): boolean {
+export function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
   const [y, mo, d, h, mi, s, , , oh, om] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
@@ -31,7 +31,7 @@ const rfc3339 = z.string({ error: missingOr('text', 'write a time like 2026-01-3
   error: (iss) => `"${String(iss.input)}" is not an RFC 3339 time. Fix: write e.g. 2026-01-31T00:00:00Z`,
 });
 
-const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
+export const AEP_DATASET_ID = /^[A-Za-z0-9_-]+$/;
 export const XDM_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
 /** The segments of an AEP export (also what activateSegment exports). */
