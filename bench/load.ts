@@ -113,7 +113,13 @@ function table(results: LoadResult[]): string {
       r.startRssMb.join(' / '),
       r.runPeakRssMb.join(' / '),
       r.peakRssMb.join(' / '),
-      r.heartbeatTimeouts,
+      `${r.heartbeatTimeouts}${
+        r.heartbeatTimeouts
+          ? ` (${Object.entries(r.heartbeatTimeoutsBy)
+              .map(([a, n]) => `${a} ${n}`)
+              .join(', ')})`
+          : ''
+      }`,
       r.activityRetries,
       (r.maxScheduleToStartMs / 1000).toFixed(2),
       r.runningAtKill ?? '',

@@ -53,6 +53,8 @@ export interface LoadResult {
   /** Each worker's highest RSS (VmRSS, sampled every 250 ms) while the syncs ran, MiB. */
   runPeakRssMb: number[];
   heartbeatTimeouts: number;
+  /** The heartbeat timeouts by activity type. */
+  heartbeatTimeoutsBy: Record<string, number>;
   /** Activity attempts beyond the first, over all histories. */
   activityRetries: number;
   maxScheduleToStartMs: number;
@@ -264,25 +266,41 @@ function isHeartbeatTimeout(failure: temporal.api.failure.v1.IFailure | null | u
 /** Heartbeat timeouts, retries and the longest schedule-to-start over the runs' histories and their children's. */
 async function historyStats(
   handles: WorkflowHandle[],
-): Promise<Pick<LoadResult, 'heartbeatTimeouts' | 'activityRetries' | 'maxScheduleToStartMs'>> {
-  const stats = { heartbeatTimeouts: 0, activityRetries: 0, maxScheduleToStartMs: 0 };
+): Promise<Pick<LoadResult, 'heartbeatTimeouts' | 'heartbeatTimeoutsBy' | 'activityRetries' | 'maxScheduleToStartMs'>> {
+  const stats = {
+    heartbeatTimeouts: 0,
+    heartbeatTimeoutsBy: {} as Record<string, number>,
+    activityRetries: 0,
+    maxScheduleToStartMs: 0,
+  };
+  const timedOut = (activity: string | undefined) => {
+    stats.heartbeatTimeouts++;
+    const name = activity ?? '?';
+    stats.heartbeatTimeoutsBy[name] = (stats.heartbeatTimeoutsBy[name] ?? 0) + 1;
+  };
   const queue = [...handles];
   for (let h = queue.shift(); h; h = queue.shift()) {
     const events = (await h.fetchHistory()).events ?? [];
     const scheduledAt = new Map<string, number>();
+    const activityOf = new Map<string, string>();
     for (const e of events) {
-      if (e.activityTaskScheduledEventAttributes) scheduledAt.set(String(e.eventId), ms(e.eventTime));
+      if (e.activityTaskScheduledEventAttributes) {
+        scheduledAt.set(String(e.eventId), ms(e.eventTime));
+        activityOf.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
+      }
       const startedAttrs = e.activityTaskStartedEventAttributes;
       if (startedAttrs) {
         const attempt = startedAttrs.attempt ?? 1;
         stats.activityRetries += Math.max(0, attempt - 1);
         // A retried activity's Started event carries the previous attempt's failure (earlier ones are not kept).
-        if (isHeartbeatTimeout(startedAttrs.lastFailure)) stats.heartbeatTimeouts++;
+        if (isHeartbeatTimeout(startedAttrs.lastFailure))
+          timedOut(activityOf.get(String(startedAttrs.scheduledEventId)));
         // Schedule-to-start of first attempts (a retry's start also holds the earlier attempts and the backoff).
         const wait = ms(e.eventTime) - (scheduledAt.get(String(startedAttrs.scheduledEventId)) ?? NaN);
         if (attempt === 1 && wait > stats.maxScheduleToStartMs) stats.maxScheduleToStartMs = wait;
       }
-      if (isHeartbeatTimeout(e.activityTaskTimedOutEventAttributes?.failure)) stats.heartbeatTimeouts++;
+      const timedOutAttrs = e.activityTaskTimedOutEventAttributes;
+      if (isHeartbeatTimeout(timedOutAttrs?.failure)) timedOut(activityOf.get(String(timedOutAttrs?.scheduledEventId)));
       const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
       if (child?.workflowId) queue.push(h.client.getHandle(child.workflowId, child.runId ?? undefined));
     }
