@@ -84,8 +84,8 @@ describe('segmentsSchema', () => {
     const ok = [{ segmentId: 's', segmentNs: 'ups', status: ['realized', 'existing', 'exited'] }];
     expect(segmentsSchema.parse(ok)).toEqual(ok);
     const messages = (v: unknown) => segmentsSchema.safeParse(v).error?.issues.map((i) => i.message) ?? [];
-    expect(messages([])).toEqual(['give at least one segment']);
-    expect(messages([{ segmentId: '' }])).toEqual(['a segment id is empty; give the segment definition id']);
+    expect(messages([])).toEqual(['is empty. Fix: give at least one segment']);
+    expect(messages([{ segmentId: '' }])).toEqual(['is empty. Fix: give the segment definition id']);
     expect(messages([{ segmentId: 's', status: [] }])).toHaveLength(1);
     expect(messages([{ segmentId: 's', segmentNs: '' }])).toHaveLength(1);
     expect(messages([{ segmentId: 's', status: ['gone'] }])).toHaveLength(1);
@@ -101,19 +101,24 @@ describe('validateExportProfilesInput', () => {
     expect(validateExportProfilesInput(both)).toEqual(both);
   });
 
-  it('wants exactly one of datasetId and createDataset', () => {
-    const message = 'give exactly one of datasetId (an existing dataset) or createDataset';
-    expect(issues({ ...good, datasetId: 'ds' })).toEqual({ datasetId: message });
-    expect(issues({ segments: good.segments, downloadDir: '/tmp/out' })).toEqual({ datasetId: message });
+  it('wants exactly one of datasetId and createDataset, saying which of both or neither was given', () => {
+    const fix = 'Fix: name either an existing dataset (on the profile union schema) or one to create';
+    expect(issues({ ...good, datasetId: 'ds' })).toEqual({
+      datasetId: `given together with a dataset to create. ${fix}`,
+    });
+    expect(issues({ segments: good.segments, downloadDir: '/tmp/out' })).toEqual({
+      datasetId: `no target dataset. ${fix}`,
+    });
   });
 
   it('wants a download folder or an S3 copy', () => {
     expect(issues({ segments: good.segments, createDataset: { name: 'm' } })).toEqual({
-      downloadDir: 'give downloadDir (a folder on the worker host) or copyTo (an S3 prefix), or both',
+      downloadDir:
+        "is required unless the files are copied to S3. Fix: give a folder on the worker's host, an S3 prefix to copy the files to, or both",
     });
   });
 
-  it('names each bad field with its fix', () => {
+  it('names each bad field, quotes its value and gives the fix', () => {
     expect(
       issues({
         ...good,
@@ -126,19 +131,19 @@ describe('validateExportProfilesInput', () => {
         copyTo: 'https://bucket/x',
       }),
     ).toEqual({
-      datasetId: 'must be a dataset id (letters, digits, _ and -)',
-      'fields.1': 'must be an XDM dot path like personalEmail.address',
-      since: 'must be an RFC 3339 time like 2026-01-31T00:00:00Z',
-      'qualifiedBetween.startTime': 'must be an RFC 3339 time like 2026-01-31T00:00:00Z',
-      downloadDir: 'must be an absolute path',
+      datasetId: '"a b" is not a dataset id. Fix: copy the id Catalog shows (letters, digits, _ and -)',
+      'fields.1': '"bad path" is not an XDM dot path. Fix: write e.g. personalEmail.address',
+      since: '"2026-02-31T00:00:00Z" is not an RFC 3339 time. Fix: write e.g. 2026-01-31T00:00:00Z',
+      'qualifiedBetween.startTime': '"yesterday" is not an RFC 3339 time. Fix: write e.g. 2026-01-31T00:00:00Z',
+      downloadDir: `"relative/out" is not an absolute path. Fix: give the absolute path on the worker's host`,
       copyTo:
-        'copyTo (the S3 prefix to copy the files to) "https://bucket/x" is not an s3:// URL; write it as s3://bucket/prefix/',
+        'S3 prefix to copy the files to "https://bucket/x" is not an s3:// URL. Fix: write it as s3://bucket/prefix/',
     });
   });
 
   it('lists the problems under the name of the input', () => {
     expect(() => validateExportProfilesInput({ ...good, segments: [] })).toThrow(
-      'invalid exportProfiles input:\n  - segments: give at least one segment',
+      'invalid exportProfiles input:\n  - segments: is empty. Fix: give at least one segment',
     );
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Pinpoint ids and role ARNs at the edges of their patterns, and the messages of the pipeline inputs: each names the
- * pipeline's own field (which S3 location, which file) and the input, so a user can tell which option to fix.
+ * Pinpoint ids and role ARNs at the edges of their patterns, and the messages of the pipeline inputs, each in the form
+ * `<problem>. Fix: <fix>`: the field key names the option, the message quotes the bad value and names which S3 location
+ * it is, so a user can tell which option to fix and how.
  */
 import type { z } from 'zod';
 import { InputError, fields, validateExportInput, validateImportInput, validateSyncInput } from '../../src/inputs';
@@ -52,12 +53,12 @@ describe('Pinpoint ids', () => {
     }
   });
 
-  it('quote the bad value and say where to find a good one', () => {
+  it('quote the bad value and give the fix: where to find a good one', () => {
     expect(fields.applicationId.safeParse('ABC').error?.issues[0]?.message).toBe(
-      '"ABC" is not a Pinpoint application id (32 lower-case hex characters, as shown by `aws pinpoint get-apps`); check --app',
+      '"ABC" is not a Pinpoint application id (32 lower-case hex characters). Fix: copy the id from `aws pinpoint get-apps` (or the emulator\'s create-app answer)',
     );
     expect(fields.segmentId.safeParse('nope').error?.issues[0]?.message).toBe(
-      '"nope" is not a segment id (32 lower-case hex characters); check the segment id',
+      '"nope" is not a segment id (32 lower-case hex characters). Fix: copy the id from `aws pinpoint get-segments`',
     );
   });
 });
@@ -90,7 +91,7 @@ describe('role ARNs', () => {
       expect([arn, accepts(fields.roleArn, arn)]).toEqual([arn, false]);
     }
     expect(fields.roleArn.safeParse('arn:x').error?.issues[0]?.message).toBe(
-      '"arn:x" is not an IAM role ARN; write it as arn:aws:iam::<12-digit account>:role/<name>',
+      '"arn:x" is not an IAM role ARN. Fix: give the role Pinpoint assumes, arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::123456789012:role/audienceflow',
     );
   });
 });
@@ -102,10 +103,11 @@ describe('S3 locations', () => {
 
   it('name the pipeline’s own location in the message', () => {
     expect(issues(() => validateExportInput({ ...exportInput, s3Url: 'https://b/x' }))).toEqual({
-      s3Url: 'export S3 URL "https://b/x" is not an s3:// URL; write it as s3://bucket/prefix/',
+      s3Url:
+        'S3 prefix the export job writes to "https://b/x" is not an s3:// URL. Fix: write it as s3://bucket/prefix/',
     });
     expect(issues(() => validateSyncInput({ ...syncInput, s3Url: undefined }))).toEqual({
-      s3Url: 'sync S3 URL is required (s3://bucket/prefix/)',
+      s3Url: 'is required. Fix: give the S3 work area as s3://bucket/prefix/',
     });
     expect(
       issues(() =>
@@ -113,14 +115,15 @@ describe('S3 locations', () => {
       ),
     ).toEqual({
       'source.s3Url':
-        'import source S3 URL "s3://b/x": "b" is not a valid bucket name (3-63 chars: a-z, 0-9, \'.\', \'-\')',
-      stagingUrl: 'staging S3 URL "s3://b/../": "b" is not a valid bucket name (3-63 chars: a-z, 0-9, \'.\', \'-\')',
+        'import source "s3://b/x": "b" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, \'.\', \'-\'',
+      stagingUrl:
+        'staging prefix "s3://b/../": "b" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, \'.\', \'-\'',
     });
   });
 
   it('name the report location and keep a key with a trailing slash for a folder', () => {
     expect(fields.reportUrl.safeParse('s3://b/r.json').error?.issues[0]?.message).toBe(
-      'report location "s3://b/r.json": "b" is not a valid bucket name (3-63 chars: a-z, 0-9, \'.\', \'-\')',
+      'report location "s3://b/r.json": "b" is not a valid bucket name. Fix: use 3-63 characters: a-z, 0-9, \'.\', \'-\'',
     );
     expect(fields.reportUrl.safeParse('s3://bucket/a/').error?.issues[0]?.message).toMatch(/names a folder/);
     expect(fields.reportUrl.safeParse('/reports/s3://x').success).toBe(true);
@@ -128,16 +131,16 @@ describe('S3 locations', () => {
 });
 
 describe('pipeline inputs', () => {
-  it('refuse provider "aep" for endpoint pipelines, naming the pipeline and the AEP export command', () => {
-    const hint = 'AEP profiles are exported with `audienceflow export --provider aep --segment <id> …`';
+  it('refuse provider "aep" for endpoint pipelines, naming the pipeline and, as the fix, the AEP export command', () => {
+    const fix = 'Fix: use provider pinpoint for this, or `audienceflow export --provider aep --segment <id> …`';
     expect(issues(() => validateExportInput({ ...exportInput, provider: 'aep' }))).toEqual({
-      provider: `Adobe Experience Platform has no endpoint export; use provider "pinpoint" (${hint})`,
+      provider: `Adobe Experience Platform has no endpoint export (it exports profiles of segments). ${fix}`,
     });
     expect(issues(() => validateImportInput({ ...importInput, provider: 'aep' }))).toEqual({
-      provider: `Adobe Experience Platform has no endpoint import; use provider "pinpoint" (${hint})`,
+      provider: `Adobe Experience Platform has no endpoint import (it exports profiles of segments). ${fix}`,
     });
     expect(issues(() => validateSyncInput({ ...syncInput, provider: 'aep' }))).toEqual({
-      provider: `Adobe Experience Platform has no endpoint sync; use provider "pinpoint" (${hint})`,
+      provider: `Adobe Experience Platform has no endpoint sync (it exports profiles of segments). ${fix}`,
     });
     expect(validateImportInput({ ...importInput, provider: 'pinpoint' }).provider).toBe('pinpoint');
     expect(validateSyncInput(syncInput).provider).toBe('pinpoint');
@@ -151,7 +154,7 @@ describe('pipeline inputs', () => {
     expect(thrown(() => validateImportInput(null)).message).toMatch(/^invalid import input:\n {2}- \(input\): /);
   });
 
-  it('name the input file, the download folder and the poll wait by their fields', () => {
+  it('name the input file, the download folder and the poll wait by their fields, quoting the bad value', () => {
     expect(
       issues(() =>
         validateImportInput({
@@ -161,7 +164,7 @@ describe('pipeline inputs', () => {
         }),
       ),
     ).toEqual({
-      'source.paths.1': `input file "b.csv" must be an absolute path on the worker's host (the CLI resolves relative paths)`,
+      'source.paths.1': `"b.csv" is not an absolute path. Fix: give the absolute path on the worker's host (the CLI resolves relative paths)`,
     });
     expect(
       issues(() =>
@@ -172,32 +175,32 @@ describe('pipeline inputs', () => {
         }),
       ),
     ).toEqual({
-      downloadDir: `download directory "out" must be an absolute path on the worker's host (the CLI resolves relative paths)`,
-      'poll.maxWaitMs': 'poll maxWaitMs (999) is shorter than one poll interval; raise it',
+      downloadDir: `"out" is not an absolute path. Fix: give the absolute path on the worker's host (the CLI resolves relative paths)`,
+      'poll.maxWaitMs': '999 ms is shorter than one poll interval (1000 ms). Fix: raise it',
     });
   });
 
-  it('accept a segment with its version, and name wrong types of the job settings', () => {
+  it('accept a segment with its version, and key wrong types of the job settings by their fields with a fix', () => {
     const segment = { segmentId: OTHER_APP, segmentVersion: 3 };
     expect(validateExportInput({ ...exportInput, ...segment })).toMatchObject(segment);
     expect(validateSyncInput({ ...syncInput, ...segment })).toMatchObject(segment);
     expect(
       issues(() => validateImportInput({ ...importInput, maxJobBytes: '1k', maxConcurrentJobs: '2', keepStaging: 1 })),
     ).toEqual({
-      maxJobBytes: 'maxJobBytes must be a number of bytes',
-      maxConcurrentJobs: 'maxConcurrentJobs must be a number',
-      keepStaging: 'keepStaging must be true or false',
+      maxJobBytes: 'must be a number of bytes. Fix: give e.g. 500000000',
+      maxConcurrentJobs: 'must be a number. Fix: give 1 to 10',
+      keepStaging: 'must be true or false. Fix: give true or false',
     });
     expect(issues(() => validateSyncInput({ ...syncInput, keepStaging: 'no', transferBatchSize: 1001 }))).toEqual({
-      keepStaging: 'keepStaging must be true or false',
-      transferBatchSize: 'transferBatchSize may not exceed 1000',
+      keepStaging: 'must be true or false. Fix: give true or false',
+      transferBatchSize: 'is over 1000. Fix: give 1 to 1000',
     });
     expect(validateSyncInput({ ...syncInput, transferBatchSize: 1 }).transferBatchSize).toBe(1);
   });
 
-  it('name an unsupported format and accept both', () => {
+  it('quote an unsupported format and accept both', () => {
     expect(issues(() => validateImportInput({ ...importInput, format: 'XML' }))).toEqual({
-      format: 'format "XML" is not supported; use CSV or JSON (newline-delimited JSON)',
+      format: '"XML" is not a format. Fix: use CSV or JSON (newline-delimited JSON)',
     });
     expect(validateImportInput({ ...importInput, format: 'JSON' }).format).toBe('JSON');
   });
