@@ -1,13 +1,13 @@
 /** Pure helpers of the sync workflow: defaults, batching, grouping parts into import jobs, counts. */
 import type { SyncCounts, SyncInput, TransferPieceResult } from '../src/contracts';
-import { PINPOINT_MAX_IMPORT_JOB_BYTES } from '../src/contracts/limits';
+import { PINPOINT_CONCURRENT_IMPORT_JOBS, PINPOINT_MAX_IMPORT_JOB_BYTES } from '../src/contracts/limits';
 
 const SYNC_DEFAULTS = {
   maxParallelTransfers: 4,
   transferBatchSize: 500,
   /** Pinpoint's per-job import limit. */
   maxJobBytes: PINPOINT_MAX_IMPORT_JOB_BYTES,
-  maxConcurrentJobs: 2,
+  maxConcurrentJobs: PINPOINT_CONCURRENT_IMPORT_JOBS,
 } as const;
 
 export interface SyncLimits {
