@@ -72,7 +72,7 @@ describe('export --provider aep options', () => {
 
   it('refuse each mistake naming the option and the fix', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ segment: undefined }, /^--segment: is required\. Fix: give the segment definitions/],
+      [{ segment: undefined }, /^--segment: is required\. Fix: give the AEP segment definitions/],
       [{ dataset: 'ds1' }, /^--dataset: given together with a dataset to create\. Fix: name either an existing/],
       [{ createDataset: undefined }, /^--dataset: no target dataset\. Fix:/],
       [{ downloadDir: undefined }, /^--download-dir: is required unless the files are copied to S3\. Fix:/],
