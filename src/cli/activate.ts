@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ActivateSegmentInput } from '../contracts/aep-activate';
+import { describeJsonError } from '../formats/ndjson';
 import { MAPPING_FORMAT, parseMapping } from '../inputs/activation-mapping';
 import { validateActivateSegmentInput } from '../inputs/activate-segment-input';
 import { mergePolicy } from './aep-export';
@@ -122,7 +123,7 @@ function readMapping(file: string, cwd: string): unknown {
   } catch (e) {
     throw badInput(
       '--mapping',
-      `"${abs}" is not JSON (${(e as Error).message})`,
+      `"${abs}" is not JSON (${describeJsonError(e)})`,
       `write a JSON object like ${MAPPING_FORMAT}`,
     );
   }

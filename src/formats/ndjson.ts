@@ -11,7 +11,7 @@ import type { ValidateOptions } from './validate-endpoint';
 import { ENDPOINT_LIMITS } from './endpoint';
 import { textProblem } from './text-integrity';
 
-function describeJsonError(err: unknown): string {
+export function describeJsonError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   // Strip the echoed input some engines add, so a failure string never repeats record data.
   return msg.replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/^Unexpected token '(.)', .*$/, "unexpected '$1'");
