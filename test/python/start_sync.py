@@ -7,6 +7,7 @@ Usage: start_sync.py <address> <namespace> <task queue> <workflow id> <input.jso
 
 import asyncio
 import json
+import os
 import pathlib
 import sys
 
@@ -30,3 +31,9 @@ async def main(address: str, namespace: str, task_queue: str, workflow_id: str, 
 
 if __name__ == "__main__":
     asyncio.run(main(*sys.argv[1:7]))
+    # The SDK's Rust core keeps threads that can abort CPython's interpreter teardown ("Fatal Python error:
+    # PyGILState_Release ... finalizing", temporalio/sdk-python issue 300). The work is done and printed: flush and
+    # leave without the teardown. A failure above still exits through Python's normal path with its traceback.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
