@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, isTerminal, jobStatusSignal } from '../src/contracts';
+import { attemptFolder, FailureType, isTerminal, jobStatusSignal } from '../src/contracts';
 import type { JobSnapshot, JobStatusUpdate, PollHeartbeat, PollPolicy, ProviderName } from '../src/contracts';
 import { providerFor } from '../src/providers';
 import type { ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter } from '../src/providers';
@@ -57,42 +57,60 @@ function tellRun(ctx: Context, job: JobSnapshot): void {
   }
 }
 
+/**
+ * A create-or-adopt call, heartbeating while the provider answers: a slow answer under load is not taken for a dead
+ * worker (whose retry would run next to this attempt), and a cancelled or timed-out attempt sees it at its next
+ * heartbeat and aborts its request.
+ */
+async function whileHeartbeating(
+  ctx: Context,
+  kind: 'export' | 'import',
+  call: (abortSignal: AbortSignal) => Promise<CreatedJob>,
+): Promise<CreatedJob> {
+  try {
+    return await heartbeatWhile(ctx, () => ({ creating: `${kind} job` }), call, {
+      what: `the create call for the ${kind} job`,
+    });
+  } catch (err) {
+    rethrowCancellation(err);
+  }
+}
+
 export function createJobActivities(deps: ActivityDeps) {
   const adapter = (name: ProviderName): ProviderAdapter =>
     providerFor(name, { pinpoint: deps.pinpoint, region: deps.region });
 
   return {
     /**
-     * Creates the export job — or adopts the one an earlier attempt created. The S3 prefix is unique to the workflow
-     * run, so a job writing there can only be ours: a retry after a crash or timeout never starts a second job.
+     * Creates the export job — or adopts the one an earlier attempt created. `s3UrlPrefix` is the run's export root,
+     * unique to the workflow run, so a job writing at or below it can only be ours: a retry after a crash or timeout
+     * adopts it. A new job writes to this attempt's own folder below the root (attemptFolder), so that a job created
+     * late by an abandoned attempt is never mistaken for this one's pieces. Heartbeats while it calls the provider.
      */
     async createOrAdoptExportJob(input: { provider: ProviderName } & ExportJobSpec): Promise<CreatedJob> {
       const { provider, ...spec } = input;
       const p = adapter(provider);
-      const signal = Context.current().cancellationSignal;
-      try {
+      const ctx = Context.current();
+      return whileHeartbeating(ctx, 'export', async (abortSignal) => {
         const existing = await p.findJobByLocation('EXPORT', spec.applicationId, spec.s3UrlPrefix, {
-          abortSignal: signal,
+          abortSignal,
+          atOrBelow: true,
         });
         if (existing) return { job: existing.snapshot, adopted: true };
-        return { job: (await p.createExportJob(spec, { abortSignal: signal })).snapshot, adopted: false };
-      } catch (err) {
-        rethrowCancellation(err);
-      }
+        const own = { ...spec, s3UrlPrefix: attemptFolder(spec.s3UrlPrefix, ctx.info.attempt) };
+        return { job: (await p.createExportJob(own, { abortSignal })).snapshot, adopted: false };
+      });
     },
 
     /** Creates the import job for one S3 location of this run — or adopts the job an earlier attempt created. */
     async createOrAdoptImportJob(input: { provider: ProviderName } & ImportJobSpec): Promise<CreatedJob> {
       const { provider, ...spec } = input;
       const p = adapter(provider);
-      const signal = Context.current().cancellationSignal;
-      try {
-        const existing = await p.findJobByLocation('IMPORT', spec.applicationId, spec.s3Url, { abortSignal: signal });
+      return whileHeartbeating(Context.current(), 'import', async (abortSignal) => {
+        const existing = await p.findJobByLocation('IMPORT', spec.applicationId, spec.s3Url, { abortSignal });
         if (existing) return { job: existing.snapshot, adopted: true };
-        return { job: (await p.createImportJob(spec, { abortSignal: signal })).snapshot, adopted: false };
-      } catch (err) {
-        rethrowCancellation(err);
-      }
+        return { job: (await p.createImportJob(spec, { abortSignal })).snapshot, adopted: false };
+      });
     },
 
     /** Fails (NotFound) when the application does not exist: an import asks before it uploads anything. */

@@ -41,6 +41,13 @@ export function parseEnvFile(text: string): Record<string, string> {
 
 let stackEnvLoaded = false;
 
+/**
+ * Env defaults of the pipelines' S3 prefix (--s3, --staging) and role ARN (--role-arn): the local stack writes them
+ * (so `audienceflow export --app X` works after `stack up`) and the CLI reads them.
+ */
+export const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
+export const ENV_ROLE_ARN = 'AUDIENCEFLOW_ROLE_ARN';
+
 /** Loads the local stack's env file into process.env (existing variables win). Idempotent. */
 export function loadStackEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (stackEnvLoaded || env.AUDIENCEFLOW_NO_STACK_ENV === '1') return undefined;

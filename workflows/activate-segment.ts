@@ -3,7 +3,7 @@ import { FailureType, parseS3Url, PINPOINT_MAX_IMPORT_JOB_BYTES, runPrefix } fro
 import type { JobSnapshot } from '../src/contracts';
 import { emptyActivationTotals } from '../src/contracts/aep-activate';
 import type { ActivateSegmentInput, ActivateSegmentReport, ActivationTotals } from '../src/contracts/aep-activate';
-import { calls, cleanup, longRunning } from './helpers/activity-proxies';
+import { cleanup, creates, longRunning } from './helpers/activity-proxies';
 import { aepCalls, CREATION_SKEW_MS, runAepExportJob, runQualificationWindow } from './helpers/aep-job';
 import type { AepJobSpec } from './helpers/aep-job';
 import { runFailure } from './helpers/failures';
@@ -112,7 +112,7 @@ export async function activateSegment(raw: ActivateSegmentInput): Promise<Activa
     t.update({ processed: totals.profiles });
     for (const [i, part] of parts.entries()) {
       t.phase('creating-job', `import job ${i + 1} of ${parts.length}`);
-      const created = await calls.createOrAdoptImportJob({
+      const created = await creates.createOrAdoptImportJob({
         provider: 'pinpoint',
         applicationId: input.applicationId,
         s3Url: part.s3Url,

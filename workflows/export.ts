@@ -1,6 +1,6 @@
 import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { FailureType, formatS3Url, parseS3Url, runPrefix } from '../src/contracts';
-import type { ExportInput, ExportReport, S3Location, S3ObjectRef } from '../src/contracts';
+import type { ExportInput, ExportReport, JobSnapshot, S3Location, S3ObjectRef } from '../src/contracts';
 import { calls, cleanup, longRunning } from './helpers/activity-proxies';
 import { CANCEL_FOLLOWUP_PATCH } from './helpers/cancel-followup-start';
 import { exportFailureNote } from './helpers/export-failure';
@@ -10,7 +10,7 @@ import { isWaitTimeout } from './helpers/timeout';
 import { legacyExportCancel } from './legacy-cancel';
 import { checked } from './steps/check-input';
 import { cancelJobsAndCleanUp, endFailed } from './steps/finish';
-import { listPieces } from './steps/list-pieces';
+import { exportedFolder, listPieces } from './steps/list-pieces';
 import { runJob } from './steps/run-job';
 import type { PipelineRun } from './steps/run-state';
 import { pipelineRun } from './steps/run-state';
@@ -22,7 +22,7 @@ interface ExportRun extends PipelineRun {
   base: S3Location;
   /** The run's own prefix under it: the job writes its pieces here. */
   out: S3Location;
-  /** The pieces listed under `out`. */
+  /** The pieces listed in the export job's folder below `out`. */
   objects: S3ObjectRef[];
 }
 
@@ -40,8 +40,8 @@ export async function exportEndpoints(raw: ExportInput): Promise<ExportReport> {
   );
   const run = exportRun(input, tracker);
   try {
-    await exportApplication(run);
-    const listedBytes = await listExportedPieces(run);
+    const job = await exportApplication(run);
+    const listedBytes = await listExportedPieces(run, job);
     const localFiles = await downloadPieces(run, listedBytes);
     return exportReport(run, 'COMPLETED', { localFiles });
   } catch (err) {
@@ -72,8 +72,11 @@ function exportReport(run: ExportRun, status: ExportReport['status'], extra: Par
   });
 }
 
-/** The export job: created or adopted, waited for; a job that did not succeed fails the run with its reasons. */
-async function exportApplication(run: ExportRun): Promise<void> {
+/**
+ * The export job: created or adopted, waited for; its final snapshot. A job that did not succeed fails the run with
+ * its reasons.
+ */
+async function exportApplication(run: ExportRun): Promise<JobSnapshot> {
   const { input } = run;
   const job = await runJob(
     run,
@@ -101,11 +104,12 @@ async function exportApplication(run: ExportRun): Promise<void> {
     const reason = `export job ${job.jobId} ended ${job.rawStatus} (${job.counters.failedPieces ?? 0} failed pieces)${why}; nothing was listed or downloaded`;
     throw failedRun(FailureType.JobFailed, reason, exportReport(run, 'FAILED', { message: reason }));
   }
+  return job;
 }
 
-/** The pieces the job wrote, into the run's state; returns their bytes. */
-async function listExportedPieces(run: ExportRun): Promise<number> {
-  const listed = await listPieces(run, run.out);
+/** The pieces the job wrote (in its own folder below the run's output), into the run's state; returns their bytes. */
+async function listExportedPieces(run: ExportRun, job: JobSnapshot): Promise<number> {
+  const listed = await listPieces(run, exportedFolder(job, run.out));
   run.objects = listed.objects;
   run.tracker.update({ bytes: { done: 0, total: listed.totalBytes }, note: `${run.objects.length} piece(s)` });
   return listed.totalBytes;

@@ -1,6 +1,6 @@
 import { isCancellation, patched } from '@temporalio/workflow';
 import { FailureType, formatS3Url, isTerminal, parseS3Url, runPrefix } from '../src/contracts';
-import type { SyncCounts, SyncInput, SyncReport } from '../src/contracts';
+import type { JobSnapshot, SyncCounts, SyncInput, SyncReport } from '../src/contracts';
 import { cleanup, longRunning, quick } from './helpers/activity-proxies';
 import { CANCEL_FOLLOWUP_PATCH } from './helpers/cancel-followup-start';
 import { exportFailureNote } from './helpers/export-failure';
@@ -11,7 +11,7 @@ import { legacySyncCancel } from './legacy-cancel';
 import { checked } from './steps/check-input';
 import { cancelJobsAndCleanUp, endFailed } from './steps/finish';
 import { importParts } from './steps/import-parts';
-import { listPieces } from './steps/list-pieces';
+import { exportedFolder, listPieces } from './steps/list-pieces';
 import { runJob } from './steps/run-job';
 import { pipelineRun } from './steps/run-state';
 import { transferPieces } from './steps/transfer-pieces';
@@ -52,8 +52,8 @@ export async function syncEndpoints(raw: SyncInput): Promise<SyncReport> {
   );
   const run = syncRun(input, tracker);
   try {
-    await exportSource(run);
-    const listed = await listPieces(run, exportFolder(run));
+    const exported = await exportSource(run);
+    const listed = await listPieces(run, exportedFolder(exported, exportFolder(run)));
     tracker.stage('list');
     await transferPieces(run, listed);
     tracker.stage('transfer');
@@ -101,8 +101,8 @@ function syncReport(run: SyncRun, status: SyncReport['status'], message?: string
   });
 }
 
-/** 1. Export the source application under the run's prefix, and wait for the job. */
-async function exportSource(run: SyncRun): Promise<void> {
+/** 1. Export the source application under the run's prefix, and wait for the job: its final snapshot. */
+async function exportSource(run: SyncRun): Promise<JobSnapshot> {
   const { input } = run;
   const job = await runJob(
     run,
@@ -126,6 +126,7 @@ async function exportSource(run: SyncRun): Promise<void> {
     const reason = `export job ${job.jobId} ended ${job.rawStatus}${why}; nothing was transferred or imported`;
     throw failedRun(FailureType.JobFailed, reason, syncReport(run, 'FAILED', reason));
   }
+  return job;
 }
 
 /** 3. Import the parts into the target application: one job per group within the per-job limit, a few at a time. */

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ENV_ROLE_ARN, ENV_S3_URL } from '../config';
 import type { ActivateSegmentInput } from '../contracts/aep-activate';
 import { describeJsonError } from '../formats/ndjson';
 import { MAPPING_FORMAT, parseMapping } from '../inputs/activation-mapping';
@@ -17,7 +18,7 @@ import { badInput } from './errors';
 import type { PipelineFlag } from './flags';
 import { addFlags, inputFromFlags, validatedInput } from './flags';
 import type { FlagValues } from './options';
-import { ENV_ROLE_ARN, ENV_S3_URL, MAX_JOB_BYTES_FLAG, POLL_FLAGS } from './options';
+import { MAX_JOB_BYTES_FLAG, POLL_FLAGS } from './options';
 import { formatBytes, parseList } from './parse';
 import type { StartFlags } from './start';
 import { checkStartFlags, startPipeline } from './start';

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ENV_ROLE_ARN, ENV_S3_URL } from '../config';
 import type { ExportInput, ImportInput, SyncInput } from '../contracts';
 import { DEFAULT_CANCEL_GRACE_MS, graceText } from '../contracts/cancel-followup';
 import { DEFAULT_POLL_POLICY } from '../contracts/poll';
@@ -31,10 +32,6 @@ import {
 } from './flag-values';
 import type { PipelineFlag } from './flags';
 import { inputFromFlags, validatedInput } from './flags';
-
-/** Env defaults the local stack writes (so `audienceflow export --app X` works after `stack up`). */
-export const ENV_S3_URL = 'AUDIENCEFLOW_S3_URL';
-export const ENV_ROLE_ARN = 'AUDIENCEFLOW_ROLE_ARN';
 
 /** The options as commander hands them over (keys: the flags in camelCase). */
 export type FlagValues = Readonly<Record<string, unknown>>;

@@ -48,4 +48,9 @@ export interface JobSnapshot {
   completedAt?: string;
   /** The segment an import job defines or updates (Pinpoint: Definition.SegmentId). */
   segmentId?: string;
+  /**
+   * The S3 location the job reads (import: Definition.S3Url) or writes (export: Definition.S3UrlPrefix), when the
+   * provider has one. An export run lists its pieces under this location only.
+   */
+  location?: string;
 }

@@ -49,3 +49,19 @@ export function runPrefix(base: S3Location, workflowId: string, runId: string): 
 export function safeSegment(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_');
 }
+
+/** Whether `location` is `root` or a folder below it (`s3://b/run/export/` holds `s3://b/run/export/attempt-2/`). */
+export function isAtOrBelow(location: string, root: string): boolean {
+  const folder = `${root.replace(/\/+$/, '')}/`;
+  return location.replace(/\/+$/, '') === folder.slice(0, -1) || location.startsWith(folder);
+}
+
+/**
+ * The folder one attempt of an export's create call asks the job to write to, below the run's export root. Pinpoint
+ * has no idempotency token: an attempt abandoned mid-create (its worker stalled past the activity's timeouts) can
+ * still create a job after the next attempt created or adopted one. Each attempt writes to its own folder and the run
+ * lists only the folder of the job it recorded, so a second job's pieces are never read.
+ */
+export function attemptFolder(root: string, attempt: number): string {
+  return `${root.replace(/\/+$/, '')}/attempt-${attempt}/`;
+}

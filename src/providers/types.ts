@@ -65,12 +65,15 @@ export interface ProviderAdapter {
   getJob(ref: JobRef, opts?: CallOptions): Promise<ProviderJob>;
   /** Every job of the application, newest first, paging through the provider's list call. */
   listJobs(kind: JobKind, applicationId: string, opts?: CallOptions): AsyncIterable<ProviderJob>;
-  /** The job (if any) whose S3 location equals `location`: how a retried create adopts its own job. */
+  /**
+   * The newest job (if any) whose S3 location equals `location` — or, with `atOrBelow`, is `location` or a folder
+   * below it (an export run's attempt folders): how a retried create adopts its own job.
+   */
   findJobByLocation(
     kind: JobKind,
     applicationId: string,
     location: string,
-    opts?: CallOptions,
+    opts?: CallOptions & { atOrBelow?: boolean },
   ): Promise<ProviderJob | undefined>;
   /**
    * Stops a remote job (AEP: DELETE /export/jobs/{id}); present only when `canCancel`. Resolves once the provider has

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
+import { ENV_ROLE_ARN, ENV_S3_URL, PROJECT_ROOT, stackEnvFile, stateDir } from '../config';
 import { AEP_DEFAULTS } from '../aep-emulator/options';
 import { ADMIN_TOKEN_ENV, newAdminToken } from '../emulator/admin-guard';
 import { describeHolder } from './port-holder';
@@ -356,8 +356,8 @@ export function stackEnv(o: StackOptions, emulatorAdminToken: string): Record<st
     AUDIENCEFLOW_UI_URL: `http://127.0.0.1:${o.uiPort}`,
     AUDIENCEFLOW_BUCKET: o.bucket,
     /** Default --s3 of export, import staging and sync: every run writes under <this><workflowId>/<runId>/. */
-    AUDIENCEFLOW_S3_URL: `s3://${o.bucket}/audienceflow/`,
-    AUDIENCEFLOW_ROLE_ARN: DEMO_ROLE_ARN,
+    [ENV_S3_URL]: `s3://${o.bucket}/audienceflow/`,
+    [ENV_ROLE_ARN]: DEMO_ROLE_ARN,
     [ADMIN_TOKEN_ENV]: emulatorAdminToken,
     AEP_CLIENT_ID: LOCAL_AEP_CREDENTIALS.clientId,
     AEP_CLIENT_SECRET: LOCAL_AEP_CREDENTIALS.clientSecret,

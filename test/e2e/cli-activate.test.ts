@@ -29,7 +29,7 @@ import {
   testSeed,
 } from '../integration/aep-support';
 import type { CliWorker } from './cli-support';
-import { cliEnv, createApp, emulatorAdmin, runCli, startCliWorker, waitFor } from './cli-support';
+import { cliEnv, createApp, emulatorAdmin, runCli, startCliWorker, temporalText, waitFor } from './cli-support';
 
 const PROFILES = testProfiles(24);
 const MEMBERS = expectedMembers(PROFILES, SEG_A);
@@ -131,6 +131,13 @@ describe('audienceflow activate against a real stack', () => {
       });
     }
     expect(await aepJobs()).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+
+    // Privacy: no profile value in what Temporal keeps of the run (its whole history, its description) or in the
+    // worker's log — field names may appear, values not.
+    const handle = stack.temporal.client.workflow.getHandle(id);
+    const kept = temporalText(await handle.fetchHistory()) + temporalText(await handle.describe()) + worker.output();
+    const values = MEMBERS.flatMap((p) => [p.personalEmail.address, p.person.name.firstName, p.mobilePhone?.number]);
+    expect(values.filter((v): v is string => v !== undefined && kept.includes(v))).toEqual([]);
 
     const list = await runCli(['list', '--pipeline', 'activate', '--app', app, '--json'], env);
     expect(list.code).toBe(0);

@@ -197,3 +197,18 @@ export function endpointsCsv(n: number, tag = 'cli'): string {
     rows.push(`${tag}-${i},EMAIL,${tag}.${i}@example.com,${i % 2 ? 'pro' : 'free'},user-${i}`);
   return `${rows.join('\n')}\n`;
 }
+
+/**
+ * JSON of anything the Temporal client returns, payload bytes decoded as text: raw bytes, Buffers
+ * (already turned into {type, data} by their toJSON) and base64 `data` strings of raw protos.
+ */
+export function temporalText(v: unknown): string {
+  return JSON.stringify(v, (k, x: unknown) => {
+    if (x instanceof Uint8Array) return Buffer.from(x).toString('utf8');
+    const b = x as { type?: unknown; data?: unknown } | null;
+    if (b && b.type === 'Buffer' && Array.isArray(b.data)) return Buffer.from(b.data as number[]).toString('utf8');
+    if (k === 'data' && typeof x === 'string') return Buffer.from(x, 'base64').toString('utf8');
+    if (typeof x === 'bigint') return x.toString();
+    return x;
+  });
+}

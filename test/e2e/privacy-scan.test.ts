@@ -16,7 +16,7 @@ import { progressQuery } from '../../src/contracts';
 import { startStack } from '../harness';
 import type { TestStack } from '../harness';
 import type { CliWorker } from './cli-support';
-import { cliEnv, createApp, emulatorAdmin, runCli, startCliWorker, waitFor } from './cli-support';
+import { cliEnv, createApp, emulatorAdmin, runCli, startCliWorker, temporalText as text, waitFor } from './cli-support';
 
 const N = 20_000;
 const TAG = `priv${randomUUID().slice(0, 6)}`;
@@ -28,21 +28,6 @@ function seededCsv(): string {
   for (let i = 0; i < N; i++)
     rows.push(`${TAG}-id-${i},EMAIL,${TAG}-${i}@example.test,${i % 2 ? 'pro' : 'free'},u-${i}`);
   return `${rows.join('\n')}\n`;
-}
-
-/**
- * JSON of anything the Temporal client returns, payload bytes decoded as text: raw bytes, Buffers
- * (already turned into {type, data} by their toJSON) and base64 `data` strings of raw protos.
- */
-function text(v: unknown): string {
-  return JSON.stringify(v, (k, x: unknown) => {
-    if (x instanceof Uint8Array) return Buffer.from(x).toString('utf8');
-    const b = x as { type?: unknown; data?: unknown } | null;
-    if (b && b.type === 'Buffer' && Array.isArray(b.data)) return Buffer.from(b.data as number[]).toString('utf8');
-    if (k === 'data' && typeof x === 'string') return Buffer.from(x, 'base64').toString('utf8');
-    if (typeof x === 'bigint') return x.toString();
-    return x;
-  });
 }
 
 function leaks(t: string): string[] {

@@ -3,14 +3,18 @@
  * by the emulator but answered 500, so the activity fails after the job exists and its retry must
  * adopt that job. Deterministic (the emulator's errorAfterCommitNext fault), for a local-file import,
  * an S3-prefix import split into several jobs, and a sync's export and import steps; and a status answer slower
- * than the heartbeat timeout, which must not be mistaken for a dead worker. Real Temporal,
+ * than the heartbeat timeout, which must not be mistaken for a dead worker; a create answer slower than 20 s, and a
+ * twin export job under the run's export root (what an abandoned create attempt leaves), which the run must not read.
+ * Real Temporal,
  * real S3, the emulator through the unmodified SDK.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateExportJobCommand, GetExportJobCommand, GetExportJobsCommand } from '@aws-sdk/client-pinpoint';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseS3Url } from '../../src/contracts';
 import type { ImportInput, ImportReport, SyncReport } from '../../src/contracts';
 import { generateEndpoint } from '../../src/demo/generate-endpoints';
 import { seedEndpoints } from '../../src/demo/seed-endpoints';
@@ -181,3 +185,86 @@ test('sync: lost create responses of the export and of the import step are adopt
   expect(await retriedAttempts(handle, 'createOrAdoptExportJob')).toBe(1);
   expect(await retriedAttempts(handle, 'createOrAdoptImportJob')).toBe(1);
 });
+
+test('sync: a create call slower than 20 s is waited for while it heartbeats — no second attempt, one export job', async () => {
+  const source = await createApp(env.pinpoint, 'slow-create-source');
+  const target = await createApp(env.pinpoint, 'slow-create-target');
+  await seedEndpoints(env.pinpoint, source, 60, { seed: 5, invalidEvery: 0 });
+  // Before the create call heartbeated, 20 s was its whole budget: a slower answer started a second attempt next to
+  // the first, and under load both created a job.
+  await emulatorAdmin(env).faults({ operations: ['CreateExportJob'], latencyMs: 22_000 });
+
+  const handle = await env.client.workflow.start('syncEndpoints', {
+    taskQueue: env.taskQueue,
+    workflowId: `slow-create-${randomUUID()}`,
+    args: [syncInput(env.bucket, source, target)],
+  });
+  const report = (await handle.result()) as SyncReport;
+
+  expect(report.status).toBe('COMPLETED');
+  expect((await emulatorAdmin(env).app(source)).jobs.export).toBe(1);
+  expect(report.counts.processed).toBe(60);
+  expect((await emulatorAdmin(env).app(target)).endpoints).toBe(60);
+  expect(await retriedAttempts(handle, 'createOrAdoptExportJob')).toBe(0);
+}, 90_000);
+
+test('sync: a second export job under the run (an abandoned attempt created it late) is never read', async () => {
+  const source = await createApp(env.pinpoint, 'twin-source');
+  const target = await createApp(env.pinpoint, 'twin-target');
+  await seedEndpoints(env.pinpoint, source, 60, { seed: 6, invalidEvery: 0 });
+  await emulatorAdmin(env).faults({ stallNextJobs: 1, jobKind: 'EXPORT' });
+  const input = syncInput(env.bucket, source, target);
+  const handle = await env.client.workflow.start('syncEndpoints', {
+    taskQueue: env.taskQueue,
+    workflowId: `twin-export-${randomUUID()}`,
+    args: [input],
+  });
+  const own = await onlyExportJob(source);
+  // The run's job writes to its attempt's folder below the run's export root.
+  expect(own.Definition?.S3UrlPrefix).toMatch(/\/export\/attempt-1\/$/);
+  const root = (own.Definition?.S3UrlPrefix ?? '').replace(/attempt-1\/$/, '');
+  // What a stalled first attempt does when it wakes after its retry has created the run's job: a twin job at the run's
+  // export root, in its own attempt's folder. It completes while the run's job is still held.
+  const twin = await env.pinpoint.send(
+    new CreateExportJobCommand({
+      ApplicationId: source,
+      ExportJobRequest: { S3UrlPrefix: `${root}attempt-2/`, RoleArn: input.roleArn },
+    }),
+  );
+  await waitForExportJob(source, twin.ExportJobResponse?.Id ?? '');
+  await emulatorAdmin(env).release(own.Id ?? '');
+  const report = (await handle.result()) as SyncReport;
+
+  expect(report.status).toBe('COMPLETED');
+  expect(report.exportJob?.jobId).toBe(own.Id);
+  expect(report.exportJob?.location).toBe(own.Definition?.S3UrlPrefix);
+  // Only the run's own job's 60 endpoints were transferred and imported, not the twin's copy too.
+  expect(report.counts.exported).toBe(60);
+  expect(report.counts.processed).toBe(60);
+  expect((await emulatorAdmin(env).app(target)).endpoints).toBe(60);
+  // The run's staging, the twin's pieces included, is gone.
+  const left = await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: parseS3Url(root).key }));
+  expect(left.KeyCount ?? 0).toBe(0);
+}, 90_000);
+
+async function onlyExportJob(applicationId: string) {
+  for (let i = 0; i < 200; i++) {
+    const out = await env.pinpoint.send(new GetExportJobsCommand({ ApplicationId: applicationId }));
+    const items = out.ExportJobsResponse?.Item ?? [];
+    if (items.length > 0) {
+      expect(items).toHaveLength(1);
+      return items[0]!;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no export job appeared in ${applicationId}`);
+}
+
+async function waitForExportJob(applicationId: string, jobId: string) {
+  for (let i = 0; i < 300; i++) {
+    const out = await env.pinpoint.send(new GetExportJobCommand({ ApplicationId: applicationId, JobId: jobId }));
+    if (out.ExportJobResponse?.JobStatus === 'COMPLETED') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`export job ${jobId} did not complete`);
+}

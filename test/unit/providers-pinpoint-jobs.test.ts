@@ -188,6 +188,23 @@ describe('PinpointJobs lists and adoption', () => {
     expect(sent).toHaveLength(2);
     expect(await jobs.findJobByLocation('IMPORT', APP, 's3://b/none/')).toBeUndefined();
   });
+
+  it("atOrBelow adopts the newest export job in any attempt's folder of the run's root, never a sibling's", async () => {
+    const listing = {
+      ExportJobsResponse: {
+        Item: [
+          exportJob('e1', 's3://b/run/export-other/attempt-1/'),
+          exportJob('e2', 's3://b/run/export/attempt-2/'),
+          exportJob('e3', 's3://b/run/export/attempt-1/'),
+        ],
+      },
+    };
+    const { jobs } = fakeClient(() => listing);
+    const found = await jobs.findJobByLocation('EXPORT', APP, 's3://b/run/export/', { atOrBelow: true });
+    expect(found?.snapshot).toMatchObject({ jobId: 'e2', location: 's3://b/run/export/attempt-2/' });
+    expect(await jobs.findJobByLocation('EXPORT', APP, 's3://b/run/export/')).toBeUndefined();
+    expect(await jobs.findJobByLocation('EXPORT', APP, 's3://b/run/exp', { atOrBelow: true })).toBeUndefined();
+  });
 });
 
 describe('PinpointJobs errors', () => {
@@ -267,6 +284,7 @@ describe('toProviderJob', () => {
         createdAt: '2026-01-01T00:00:00Z',
         completedAt: '2026-01-01T00:05:00Z',
         segmentId: 'seg',
+        location: 's3://b/in/',
       },
       location: 's3://b/in/',
       failures: [],

@@ -46,6 +46,18 @@ export const quick = proxyActivities<Activities>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
+/**
+ * Creating (or adopting) a provider job: the call heartbeats while the provider answers, so a dead worker is noticed
+ * after the heartbeat timeout while a slow answer under load is waited for — a retry never runs next to a live attempt
+ * that is still creating.
+ */
+export const creates = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: ACTIVITY_RETRY,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
 /** Either set of short calls: the one a pipeline's steps make their short calls with. */
 export type ShortCalls = typeof calls;
 

@@ -1,7 +1,6 @@
 import type { JobSnapshot } from '../../src/contracts';
 import type { Activities } from '../../activities';
-import type { ShortCalls } from '../helpers/activity-proxies';
-import { longRunning } from '../helpers/activity-proxies';
+import { creates, longRunning } from '../helpers/activity-proxies';
 import { waitTimeoutMs } from '../helpers/poll-policy';
 import type { PipelineRun } from './run-state';
 
@@ -35,7 +34,7 @@ export async function runJob(run: PipelineRun, order: JobOrder, labels: JobLabel
   const { tracker, jobs, provider, poll } = run;
   const { progress } = labels;
   if (progress.phases) tracker.phase('creating-job', progress.note);
-  const { job } = await createOrAdopt(run.shortCalls, order, labels.create);
+  const { job } = await createOrAdopt(order, labels.create);
   labels.accept?.(job);
   jobs.started(job);
   if (progress.phases) tracker.phase('waiting', progress.note);
@@ -57,8 +56,8 @@ export async function runJob(run: PipelineRun, order: JobOrder, labels: JobLabel
   return done;
 }
 
-function createOrAdopt(shortCalls: ShortCalls, order: JobOrder, summary: string) {
+function createOrAdopt(order: JobOrder, summary: string) {
   return order.kind === 'EXPORT'
-    ? shortCalls.createOrAdoptExportJob.executeWithOptions({ summary }, [order.request])
-    : shortCalls.createOrAdoptImportJob.executeWithOptions({ summary }, [order.request]);
+    ? creates.createOrAdoptExportJob.executeWithOptions({ summary }, [order.request])
+    : creates.createOrAdoptImportJob.executeWithOptions({ summary }, [order.request]);
 }

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-pinpoint';
 import type { ExportJobResponse, ImportJobResponse, PinpointClient } from '@aws-sdk/client-pinpoint';
 import type { JobKind } from '../../contracts';
+import { isAtOrBelow } from '../../contracts';
 import { sameLocation } from '../types';
 import type { CallOptions, ExportJobSpec, ImportJobSpec, JobRef, ProviderAdapter, ProviderJob } from '../types';
 import { classifyPinpointError } from './errors';
@@ -46,6 +47,7 @@ export function toProviderJob(kind: JobKind, r: PinpointJobResponse): ProviderJo
         (r as ImportJobResponse).Definition?.SegmentId !== undefined && {
           segmentId: (r as ImportJobResponse).Definition?.SegmentId,
         }),
+      ...(location !== undefined && location !== '' && { location }),
     },
     location: location ?? '',
     failures,
@@ -161,10 +163,11 @@ export class PinpointJobs implements ProviderAdapter {
     kind: JobKind,
     applicationId: string,
     location: string,
-    opts: CallOptions = {},
+    opts: CallOptions & { atOrBelow?: boolean } = {},
   ): Promise<ProviderJob | undefined> {
-    for await (const job of this.listJobs(kind, applicationId, opts)) {
-      if (sameLocation(job.location, location)) return job;
+    const matches = opts.atOrBelow ? isAtOrBelow : sameLocation;
+    for await (const job of this.listJobs(kind, applicationId, { abortSignal: opts.abortSignal })) {
+      if (matches(job.location, location)) return job;
     }
     return undefined;
   }
