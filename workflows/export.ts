@@ -20,7 +20,7 @@ interface ExportRun extends PipelineRun {
   input: ExportInput;
   /** The export S3 URL as given (its key is the base of local file names). */
   base: S3Location;
-  /** The run's own prefix under it: the job writes its pieces here. */
+  /** The run's own prefix under it: the job writes its pieces in its create attempt's folder below it. */
   out: S3Location;
   /** The pieces listed in the export job's folder below `out`. */
   objects: S3ObjectRef[];

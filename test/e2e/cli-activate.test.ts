@@ -2,7 +2,8 @@
  * `audienceflow activate` on a real stack (Temporal dev server, SeaweedFS, the Pinpoint emulator, the AEP emulator over
  * HTTP, `audienceflow worker` as a child with AEP_* pointed at the emulator), typed as the README writes it: --wait
  * leaves exactly the segment members' endpoints in the Pinpoint application; list, status and schedule create know the
- * run; cancel sends one DELETE and leaves no endpoint; a bad mapping file exits 2 before any remote call.
+ * run, and neither its history nor the worker's log holds a profile value or a credential; cancel sends one DELETE
+ * and leaves no endpoint; a bad mapping file exits 2 before any remote call.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -132,12 +133,15 @@ describe('audienceflow activate against a real stack', () => {
     }
     expect(await aepJobs()).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
 
-    // Privacy: no profile value in what Temporal keeps of the run (its whole history, its description) or in the
-    // worker's log — field names may appear, values not.
+    // Privacy: no profile value or credential in what Temporal keeps of the run (its whole history, its
+    // description) or in the worker's log — field names may appear, values not.
     const handle = stack.temporal.client.workflow.getHandle(id);
     const kept = temporalText(await handle.fetchHistory()) + temporalText(await handle.describe()) + worker.output();
     const values = MEMBERS.flatMap((p) => [p.personalEmail.address, p.person.name.firstName, p.mobilePhone?.number]);
     expect(values.filter((v): v is string => v !== undefined && kept.includes(v))).toEqual([]);
+    // Nor a credential: the client secret, an access token the emulator issued.
+    expect(kept).not.toContain(CLIENT_SECRET);
+    expect(kept).not.toMatch(/emu-[A-Za-z0-9_-]{20,}/);
 
     const list = await runCli(['list', '--pipeline', 'activate', '--app', app, '--json'], env);
     expect(list.code).toBe(0);
