@@ -68,7 +68,8 @@ export function emptyActivationTotals(): ActivationTotals {
 export interface ActivateSegmentReport {
   workflowId: string;
   runId: string;
-  status: 'COMPLETED' | 'CANCELLED';
+  /** FAILED only in a failed run's failure details (an import job that did not succeed). */
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
   dryRun: boolean;
   aepJobId: string;
   applicationId: string;

@@ -2,8 +2,8 @@
  * activateSegment on a real Temporal dev server, real S3 (SeaweedFS), the Pinpoint emulator and the
  * AEP emulator (plain HTTP), with the worker's real activities: the target application holds exactly
  * the expected endpoints (ids, channels, UserId, attributes), a rerun updates instead of duplicating,
- * a dry run imports nothing, a custom mapping is applied, nothing staged is left, and no profile value
- * reaches the history.
+ * a dry run imports nothing, a custom mapping is applied, a failed import job fails the run with a FAILED
+ * report, nothing staged is left, and no profile value reaches the history.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { GetEndpointCommand } from '@aws-sdk/client-pinpoint';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { RunningAepEmulator } from '../../src/aep-emulator';
 import type { ActivateSegmentInput, ActivateSegmentReport } from '../../src/contracts/aep-activate';
 import { activateSegment } from '../../workflows';
@@ -282,4 +282,25 @@ test('small maxJobBytes: several parts, one import job each, the same endpoints'
   expect(report.imported).toEqual({ processed: WITH_EMAIL.length + WITH_PHONE.length, failed: 0 });
   expect((await emulatorAdmin(env).app(app)).endpoints).toBe(WITH_EMAIL.length + WITH_PHONE.length);
   expect(await keysUnder(`activate/${report.workflowId}/${report.runId}/parts/`)).toEqual([]);
+}, 120_000);
+
+test('an import job that ends FAILED fails the run (JobFailed) with a FAILED report in its details; nothing staged left', async () => {
+  const app = await createApp(env.pinpoint, 'activate-failed');
+  await emulatorAdmin(env).faults({ failNextJobs: 1, jobKind: 'IMPORT' });
+  const handle = await startActivation(app);
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  await emulatorAdmin(env).clearFaults();
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect(cause.type).toBe('JobFailed');
+  expect(cause.message).toMatch(/^Pinpoint import job\(s\) \S+ \(FAILED\) did not succeed$/);
+  const report = cause.details?.[0] as ActivateSegmentReport;
+  expect(report).toMatchObject({ status: 'FAILED', message: cause.message, applicationId: app });
+  expect(report.importJobs.map((j) => j.state)).toEqual(['FAILED']);
+  expect((await handle.describe()).status.name).toBe('FAILED');
+  expect(await keysUnder(`activate/${handle.workflowId}/${report.runId}/parts/`)).toEqual([]);
 }, 120_000);
