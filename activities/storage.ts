@@ -184,7 +184,11 @@ export function createStorageActivities(deps: ActivityDeps) {
           );
         }
         abortedUploads += await abortUploadsUnder(s3, input.bucket, input.prefix + sub).catch(() => 0);
-        deletedObjects += await deleteObjectsUnder(s3, input.bucket, input.prefix + sub);
+        // A bucket that no longer exists holds nothing of the run: nothing to delete, not a reason to retry forever.
+        deletedObjects += await deleteObjectsUnder(s3, input.bucket, input.prefix + sub).catch((err: unknown) => {
+          if ((err as { name?: string } | null)?.name === 'NoSuchBucket') return 0;
+          throw err;
+        });
       }
       let deletedFiles = 0;
       if (input.local) {

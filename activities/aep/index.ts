@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
+import { parseS3Url } from '../../src/contracts/s3-location';
 import type { ExportProfilesBatch, ExportProfilesInput } from '../../src/contracts/aep-export';
 import { aepClientFromEnv } from '../../src/providers';
 import type { AepClient } from '../../src/providers/aep';
@@ -16,6 +17,7 @@ import type { ActivityDeps } from '../deps';
 import { createActivateActivities } from './activate';
 import { matchesRun } from './fingerprint';
 import { checkExportProfilesInput } from './input';
+import { classifyS3WriteError, requireBucket } from '../support/s3-errors';
 
 /** The job as the workflow keeps it: ids, status and error codes only (no profile data). */
 export interface AepJobView {
@@ -69,8 +71,11 @@ export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: Ae
   return {
     ...createActivateActivities(deps?.s3, aep),
 
-    aepCheckExportInput(raw: ExportProfilesInput): Promise<ExportProfilesInput> {
-      return Promise.resolve(checkExportProfilesInput(raw));
+    /** The input, checked; with copyTo, its bucket must exist (before any AEP call: the files would have nowhere to go). */
+    async aepCheckExportInput(raw: ExportProfilesInput): Promise<ExportProfilesInput> {
+      const input = checkExportProfilesInput(raw);
+      if (input.copyTo && deps) await requireBucket(deps.s3, parseS3Url(input.copyTo).bucket, `copyTo ${input.copyTo}`);
+      return input;
     },
 
     async aepCreateDataset(name: string): Promise<string> {
@@ -140,15 +145,24 @@ export function createAepActivities(deps?: Pick<ActivityDeps, 's3'>, client?: Ae
       for (const rel of filesUnder(input.dir)) {
         const file = path.join(input.dir, rel);
         const size = fs.statSync(file).size;
-        await deps.s3.send(
-          new PutObjectCommand({
-            Bucket: input.bucket,
-            Key: `${input.prefix}${rel}`,
-            Body: fs.createReadStream(file),
-            ContentLength: size,
-          }),
-          { abortSignal: signal() },
-        );
+        await deps.s3
+          .send(
+            new PutObjectCommand({
+              Bucket: input.bucket,
+              Key: `${input.prefix}${rel}`,
+              Body: fs.createReadStream(file),
+              ContentLength: size,
+            }),
+            { abortSignal: signal() },
+          )
+          .catch(async (err: unknown) => {
+            throw await classifyS3WriteError(
+              deps.s3,
+              err,
+              `copying to s3://${input.bucket}/${input.prefix}`,
+              input.bucket,
+            );
+          });
         objects++;
         bytes += size;
         ctx.heartbeat({ objects, bytes });

@@ -39,12 +39,23 @@ function isAccessDenied(err: unknown): boolean {
  * (HeadBucket: 404 = missing) and say which it is.
  */
 export async function classifyS3WriteError(s3: S3Client, err: unknown, what: string, bucket: string): Promise<unknown> {
-  if (isAccessDenied(err)) {
-    const missing = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
-      () => false,
-      (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404,
-    );
-    if (missing) return noSuchBucket(what, bucket);
-  }
+  if (isAccessDenied(err) && (await bucketMissing(s3, bucket))) return noSuchBucket(what, bucket);
   return classifyS3Error(err, what, bucket);
+}
+
+/**
+ * Fails (NotFound, non-retryable, naming `what` and the fix) when `bucket` does not exist: a check before a run starts
+ * work whose output would have nowhere to go. Any other answer (the bucket is there; access to HeadBucket denied; the
+ * server busy) passes, and the write itself reports what is wrong.
+ */
+export async function requireBucket(s3: S3Client, bucket: string, what: string): Promise<void> {
+  if (await bucketMissing(s3, bucket)) throw noSuchBucket(what, bucket);
+}
+
+/** HeadBucket answered 404. */
+function bucketMissing(s3: S3Client, bucket: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => false,
+    (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404,
+  );
 }

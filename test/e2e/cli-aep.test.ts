@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { parquetReadObjects } from 'hyparquet';
 import { startAepEmulator } from '../../src/aep-emulator';
 import type { RunningAepEmulator } from '../../src/aep-emulator';
@@ -273,6 +273,33 @@ describe('audienceflow export --provider aep against a real stack', () => {
         .sort(),
     );
     expect(fs.existsSync(report.outputDir)).toBe(false);
+  }, 120_000);
+
+  it('--to a bucket that does not exist fails the run before any AEP job is created, naming the bucket', async () => {
+    const missing = `no-such-bucket-${randomUUID().slice(0, 8)}`;
+    const args = ['export', '--provider', 'aep', '--segment', SEG_A, '--create-dataset', ...POLL];
+    const r = await runCli([...args, '--to', `s3://${missing}/out/`, '--wait'], env, 60_000);
+    expect(r.code).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(`bucket "${missing}" does not exist; create it or fix the S3 URL`);
+    expect(await jobsInEmulator()).toEqual([]);
+  }, 90_000);
+
+  it('a run whose copy fails (its bucket deleted while the job ran) fails at once and leaves no file on the worker', async () => {
+    const bucket = `aep-gone-${randomUUID().slice(0, 8)}`;
+    await stack.s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await admin(emu.url, 'POST', 'faults', { stallNextJobs: 1 });
+    const args = ['export', '--provider', 'aep', '--segment', SEG_A, '--create-dataset', ...POLL];
+    const started = await runCli([...args, '--to', `s3://${bucket}/out/`], env);
+    expect(started.code).toBe(0);
+    const id = /Started export (\S+)/.exec(started.stdout)?.[1] ?? '';
+    const job = await stalledJob();
+    await stack.s3.client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    await admin(emu.url, 'POST', `jobs/${job.id}/release`);
+    const r = await runCli(['status', id, '--wait'], env, 60_000);
+    expect(r.code).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(`bucket "${bucket}" does not exist`);
+    // The worker staged the download under its temporary folder (no --download-dir); the failed run removed it.
+    expect(parquetFiles(path.join(os.tmpdir(), 'audienceflow-aep', id))).toEqual([]);
   }, 120_000);
 
   it('bad options exit 2 before any remote call, naming the option and the fix', async () => {
