@@ -94,4 +94,10 @@ describe('parseCsvHeader', () => {
       );
     }
   });
+
+  it('suggests the prefix in its case also when the name after it repeats the prefix', () => {
+    expect(reason(['metrics.Metrics.'])).toBe(
+      'header column 1 "metrics.Metrics." is not an endpoint field; did you mean "Metrics.Metrics."? (names are case-sensitive)',
+    );
+  });
 });

@@ -50,11 +50,13 @@ describe('endpointsToCsv', () => {
         Demographic: { Make: 'M' },
       },
       { Address: '2', Attributes: { b: ['y'] }, User: { UserAttributes: { p: ['z'] } } },
+      { Address: '3', User: { UserAttributes: { q: ['v'] } } },
     ]);
     expect(csv).toBe(
-      'Address,Attributes.a,Attributes.b,User.UserId,User.UserAttributes.p,Location.City,Demographic.Make\n' +
-        '1,x,,u,,Bern,M\n' +
-        '2,,y,,z,,\n',
+      'Address,Attributes.a,Attributes.b,User.UserId,User.UserAttributes.p,User.UserAttributes.q,Location.City,Demographic.Make\n' +
+        '1,x,,u,,,Bern,M\n' +
+        '2,,y,,z,,,\n' +
+        '3,,,,,v,,\n',
     );
   });
 
