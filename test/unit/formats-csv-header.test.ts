@@ -86,4 +86,18 @@ describe('parseCsvHeader', () => {
     expect(reason(['Demographic.Age'])).toBe(`header column 1 "Demographic.Age" is not an endpoint field${list}`);
     expect(reason(['User.Name'])).toBe(`header column 1 "User.Name" is not an endpoint field${list}`);
   });
+
+  it('does not read a Location or Demographic field after another separator than the dot', () => {
+    for (const name of ['Location:City', 'Demographic/Make']) {
+      expect(reason([name])).toMatch(
+        new RegExp(`^header column 1 "${name}" is not an endpoint field; use Id, Address,`),
+      );
+    }
+  });
+
+  it('suggests the prefix in its case also when the name after it repeats the prefix', () => {
+    expect(reason(['metrics.Metrics.'])).toBe(
+      'header column 1 "metrics.Metrics." is not an endpoint field; did you mean "Metrics.Metrics."? (names are case-sensitive)',
+    );
+  });
 });

@@ -40,6 +40,26 @@ describe('endpointsToCsv', () => {
     );
   });
 
+  it('leaves a cell empty for an endpoint without that attribute, user attribute, location or demographic', () => {
+    const csv = endpointsToCsv([
+      {
+        Address: '1',
+        Attributes: { a: ['x'] },
+        User: { UserId: 'u' },
+        Location: { City: 'Bern' },
+        Demographic: { Make: 'M' },
+      },
+      { Address: '2', Attributes: { b: ['y'] }, User: { UserAttributes: { p: ['z'] } } },
+      { Address: '3', User: { UserAttributes: { q: ['v'] } } },
+    ]);
+    expect(csv).toBe(
+      'Address,Attributes.a,Attributes.b,User.UserId,User.UserAttributes.p,User.UserAttributes.q,Location.City,Demographic.Make\n' +
+        '1,x,,u,,,Bern,M\n' +
+        '2,,y,,z,,,\n' +
+        '3,,,,,v,,\n',
+    );
+  });
+
   it('quotes values and names that need it, and writes only a header for no endpoints', () => {
     expect(endpointsToCsv([{ Address: 'a,b', Attributes: { 'x y ': [' v'] } }])).toBe(
       'Address,"Attributes.x y "\n"a,b"," v"\n',
