@@ -99,6 +99,12 @@ describe('validateEndpoint members', () => {
     expect(validateEndpoint({ ...base, Metrics: { m: null } })).toBe('Metrics.m must be a number');
   });
 
+  it('refuses an empty Id, which names no endpoint', () => {
+    expect(validateEndpoint({ ...base, Id: '' })).toBe('Id must not be empty');
+    expect(validateEndpoint({ Id: '', Attributes: { a: ['1'] } }, { existing: true })).toBe('Id must not be empty');
+    expect(validateEndpoint({ ...base, Id: 'e' })).toBeUndefined();
+  });
+
   it('names a bad channel with every channel, and a missing one or an empty address of a new endpoint', () => {
     expect(validateEndpoint({ ...base, ChannelType: 'FAX' })).toBe(
       `ChannelType "FAX" is not valid; use one of ${CHANNELS}`,
