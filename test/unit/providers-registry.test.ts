@@ -162,6 +162,7 @@ describe('providerFor', () => {
 describe('sameLocation', () => {
   it('compares S3 locations regardless of trailing slashes, and nothing else', () => {
     expect([sameLocation('s3://b/p/', 's3://b/p'), sameLocation('s3://b/p//', 's3://b/p/')]).toEqual([true, true]);
+    expect(sameLocation('s3://b/p/', 's3://b/p//')).toBe(true);
     expect([sameLocation('s3://b/p/x', 's3://b/p'), sameLocation('s3://b/p', 's3://b/q')]).toEqual([false, false]);
     expect(sameLocation('s3://b//p', 's3://b/p')).toBe(false);
   });
