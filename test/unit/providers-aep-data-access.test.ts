@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { AepDataAccess } from '../../src/providers/aep/data-access';
 import { TransientFailureType } from '../../src/providers/aep/errors';
 import type { AepHttp, AepRequest } from '../../src/providers/aep/http';
@@ -111,12 +111,20 @@ describe('AepDataAccess listings', () => {
       { name: 'p1.parquet', length: 0, href: `${self}?path=p1.parquet` },
     ]);
     expect(calls.map((c) => c.operation)).toEqual(['list dataset file ds 1']);
-    const encoded = fakeHttp({ pages: { '/data/foundation/export/files/d': { data: [{ name: 'a b/c', length: 1 }] } } });
+    const encoded = fakeHttp({
+      pages: { '/data/foundation/export/files/d': { data: [{ name: 'a b/c', length: 1 }] } },
+    });
     expect((await encoded.access.fileEntries('d'))[0]?.href).toBe('/data/foundation/export/files/d?path=a%20b%2Fc');
   });
 
   it('refuses an entry without a name or a length', async () => {
-    for (const entry of [{ length: 1 }, { name: '', length: 1 }, { name: 'a' }, { name: 'a', length: 'x' }, { name: 3, length: 1 }]) {
+    for (const entry of [
+      { length: 1 },
+      { name: '', length: 1 },
+      { name: 'a' },
+      { name: 'a', length: 'x' },
+      { name: 3, length: 1 },
+    ]) {
       const { access } = fakeHttp({ pages: { '/data/foundation/export/files/d': { data: [entry] } } });
       const f = (await rejection(access.fileEntries('d'))) as ApplicationFailure;
       expect(f.message).toBe(

@@ -126,9 +126,12 @@ describe('classifyAepError', () => {
 
   it('knows abort errors by name only', () => {
     expect([isAbortError({ name: 'AbortError' }), isAbortError({ name: 'CancelledFailure' })]).toEqual([true, true]);
-    expect([isAbortError(new Error('x')), isAbortError(null), isAbortError(undefined), isAbortError('AbortError')]).toEqual(
-      [false, false, false, false],
-    );
+    expect([
+      isAbortError(new Error('x')),
+      isAbortError(null),
+      isAbortError(undefined),
+      isAbortError('AbortError'),
+    ]).toEqual([false, false, false, false]);
   });
 
   const networkMessage = (code: string) =>
@@ -175,7 +178,9 @@ describe('classifyAepError', () => {
     for (const message of ['fetch failed', 'Terminated', 'other side closed the SOCKET']) {
       expect(classifyAepError(new TypeError(message), ctx).message).toBe(networkMessage('fetch failed'));
     }
-    expect(classifyAepError({ name: 'TypeError' }, ctx).message).toBe('AEP get export job 12 failed (TypeError); retrying');
+    expect(classifyAepError({ name: 'TypeError' }, ctx).message).toBe(
+      'AEP get export job 12 failed (TypeError); retrying',
+    );
     expect(classifyAepError(new RangeError('fetch failed'), ctx).message).toBe(
       'AEP get export job 12 failed (RangeError); retrying',
     );
@@ -220,7 +225,11 @@ describe('problemOf', () => {
 
   it('reads Adobe’s title, the last part of its type, and Retry-After', async () => {
     const p = await problemOf(
-      answer(429, { type: 'https://ns.adobe.com/aep/errors/UPS-429', title: 'Slow down', status: 429 }, { 'retry-after': '3' }),
+      answer(
+        429,
+        { type: 'https://ns.adobe.com/aep/errors/UPS-429', title: 'Slow down', status: 429 },
+        { 'retry-after': '3' },
+      ),
     );
     expect(p).toEqual({ status: 429, retryAfterMs: 3_000, ims: false, title: 'Slow down', code: 'UPS-429' });
   });
@@ -244,13 +253,16 @@ describe('problemOf', () => {
 
   it('takes the first code of the first error list that has one, a number as text', async () => {
     expect(
-      (await problemOf(answer(400, { title: 't', errors: { a: 'not a list', b: [{}], c: [{ code: 7 }], d: [{ code: 'X' }] } })))
-        .code,
+      (
+        await problemOf(
+          answer(400, { title: 't', errors: { a: 'not a list', b: [{}], c: [{ code: 7 }], d: [{ code: 'X' }] } }),
+        )
+      ).code,
     ).toBe('7');
     expect((await problemOf(answer(400, { errors: { a: [{ code: 'F1' }, { code: 'F2' }] } }))).code).toBe('F1');
-    expect((await problemOf(answer(400, { errors: { a: [], b: { 0: { code: 'Z' } }, c: [{ code: 'F' }] } }))).code).toBe(
-      'F',
-    );
+    expect(
+      (await problemOf(answer(400, { errors: { a: [], b: { 0: { code: 'Z' } }, c: [{ code: 'F' }] } }))).code,
+    ).toBe('F');
     expect((await problemOf(answer(400, { errors: { a: [{ code: true }] } }))).code).toBeUndefined();
     expect((await problemOf(answer(400, { errors: 'none' }))).code).toBeUndefined();
     expect((await problemOf(answer(400, { errors: null }))).code).toBeUndefined();

@@ -140,12 +140,13 @@ describe('AepHttp requests', () => {
       'https://platform.test/data/a?next=https://elsewhere.test/x',
     );
     expect(h.url('https://platform.test/data/b')).toBe('https://platform.test/data/b');
-    const plain = new AepHttp({ ...SETTINGS, endpoint: 'http://127.0.0.1:4010' }, fakeIms() as unknown as ImsTokenClient);
+    const plain = new AepHttp(
+      { ...SETTINGS, endpoint: 'http://127.0.0.1:4010' },
+      fakeIms() as unknown as ImsTokenClient,
+    );
     expect(plain.url('http://127.0.0.1:4010/data/c')).toBe('http://127.0.0.1:4010/data/c');
     for (const link of ['https://elsewhere.test/data/b', 'http://platform.test/data/b', 'http://127.0.0.1:4011/x']) {
-      const f = await rejection(
-        (link.startsWith('http://127') ? plain : h).send({ method: 'GET', path: link }, ctx),
-      );
+      const f = await rejection((link.startsWith('http://127') ? plain : h).send({ method: 'GET', path: link }, ctx));
       expect([f.type, f.message]).toEqual([
         TransientFailureType.Unavailable,
         'AEP follow link failed on the server side (502: the platform answered a link to another host); retrying',

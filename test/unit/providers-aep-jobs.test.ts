@@ -233,7 +233,11 @@ describe('AepExportJobs', () => {
     const signal = new AbortController().signal;
     expect((await jobs.get('42', signal)).status).toBe('FAILED');
     expect(calls).toEqual([
-      { via: 'json', req: { method: 'GET', path: '/data/core/ups/export/jobs/42', signal }, operation: 'get export job 42' },
+      {
+        via: 'json',
+        req: { method: 'GET', path: '/data/core/ups/export/jobs/42', signal },
+        operation: 'get export job 42',
+      },
     ]);
   });
 
@@ -253,7 +257,10 @@ describe('AepExportJobs', () => {
 
   it('lists every page, following link.next relative to the API base or as given, until an offset repeats', async () => {
     const pages: Record<string, unknown> = {
-      '/data/core/ups/export/jobs?limit=100': { records: [wireJob(3), wireJob(2)], link: { next: '/export/jobs/?offset=2' } },
+      '/data/core/ups/export/jobs?limit=100': {
+        records: [wireJob(3), wireJob(2)],
+        link: { next: '/export/jobs/?offset=2' },
+      },
       '/data/core/ups/export/jobs/?offset=2': {
         records: [wireJob(1)],
         link: { next: '/data/core/ups/export/jobs/?offset=3' },
@@ -437,7 +444,9 @@ describe('AepJobs (the neutral adapter)', () => {
 
   it('names the command to use instead of what AEP does not have', async () => {
     const { aep } = adapter(job({}));
-    expect((await rejection(aep.createExportJob({ applicationId: 'a', s3UrlPrefix: 's3://b/', roleArn: 'r' }))).message).toBe(
+    expect(
+      (await rejection(aep.createExportJob({ applicationId: 'a', s3UrlPrefix: 's3://b/', roleArn: 'r' }))).message,
+    ).toBe(
       'Adobe Experience Platform has no endpoint export to an S3 prefix (application, S3 prefix, role are Pinpoint settings). Fix: export profiles of AEP segments with `audienceflow export --provider aep --segment <id> (--dataset <id> | --create-dataset) --download-dir <dir>`',
     );
     expect(

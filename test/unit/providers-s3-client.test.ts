@@ -51,7 +51,9 @@ test('only uploads that carry a checksum qualify', () => {
 });
 
 test('a checksum header counts in any letter case and among other headers; its prefix must be whole', () => {
-  expect(mayUnsignPayload('PutObjectCommand', { 'content-type': 'text/plain', 'X-Amz-Checksum-Crc32': 'x' })).toBe(true);
+  expect(mayUnsignPayload('PutObjectCommand', { 'content-type': 'text/plain', 'X-Amz-Checksum-Crc32': 'x' })).toBe(
+    true,
+  );
   expect(mayUnsignPayload('PutObjectCommand', { 'x-amz-checksum': 'x', 'content-md5': 'x' })).toBe(false);
   expect(mayUnsignPayload('PutObjectCommand', {})).toBe(false);
   expect(mayUnsignPayload(undefined, { 'x-amz-checksum-crc32': 'x' })).toBe(false);
