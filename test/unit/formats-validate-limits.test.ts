@@ -99,6 +99,24 @@ describe('validateEndpoint members', () => {
     expect(validateEndpoint({ ...base, Metrics: { m: null } })).toBe('Metrics.m must be a number');
   });
 
+  it('checks every member of Location, Demographic and User, not only the first', () => {
+    expect(validateEndpoint({ ...base, Location: { City: 'Paris', Latitude: 91 } })).toBe(
+      'Location.Latitude 91 is outside -90..90',
+    );
+    expect(validateEndpoint({ ...base, Demographic: { Locale: 'fr_FR', Make: 5 } })).toBe(
+      'Demographic.Make must be a string',
+    );
+    expect(validateEndpoint({ ...base, User: { UserAttributes: { a: ['1'] }, UserId: 5 } })).toBe(
+      'User.UserId must be a string',
+    );
+  });
+
+  it('refuses an empty Id, which names no endpoint', () => {
+    expect(validateEndpoint({ ...base, Id: '' })).toBe('Id must not be empty');
+    expect(validateEndpoint({ Id: '', Attributes: { a: ['1'] } }, { existing: true })).toBe('Id must not be empty');
+    expect(validateEndpoint({ ...base, Id: 'e' })).toBeUndefined();
+  });
+
   it('names a bad channel with every channel, and a missing one or an empty address of a new endpoint', () => {
     expect(validateEndpoint({ ...base, ChannelType: 'FAX' })).toBe(
       `ChannelType "FAX" is not valid; use one of ${CHANNELS}`,

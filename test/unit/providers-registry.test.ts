@@ -7,7 +7,7 @@ import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import { ApplicationFailure } from '@temporalio/common';
 import { createAepActivities } from '../../activities/aep';
 import { FailureType } from '../../src/contracts';
-import { providerFor } from '../../src/providers';
+import { providerFor, sameLocation } from '../../src/providers';
 import type { AepClient, AepExportJob } from '../../src/providers/aep';
 import { PinpointJobs } from '../../src/providers/pinpoint';
 
@@ -156,5 +156,14 @@ describe('providerFor', () => {
     expect(() => providerFor('braze' as never, { pinpoint, region: 'us-east-1' })).toThrow(
       /provider "braze" is not supported; use --provider pinpoint or --provider aep/,
     );
+  });
+});
+
+describe('sameLocation', () => {
+  it('compares S3 locations regardless of trailing slashes, and nothing else', () => {
+    expect([sameLocation('s3://b/p/', 's3://b/p'), sameLocation('s3://b/p//', 's3://b/p/')]).toEqual([true, true]);
+    expect(sameLocation('s3://b/p/', 's3://b/p//')).toBe(true);
+    expect([sameLocation('s3://b/p/x', 's3://b/p'), sameLocation('s3://b/p', 's3://b/q')]).toEqual([false, false]);
+    expect(sameLocation('s3://b//p', 's3://b/p')).toBe(false);
   });
 });

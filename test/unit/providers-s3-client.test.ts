@@ -49,3 +49,21 @@ test('only uploads that carry a checksum qualify', () => {
   expect(mayUnsignPayload('UploadPartCommand', { 'content-md5': 'x' })).toBe(false);
   expect(mayUnsignPayload('DeleteObjectsCommand', { 'x-amz-checksum-crc32': 'x' })).toBe(false);
 });
+
+test('a checksum header counts in any letter case and among other headers; its prefix must be whole', () => {
+  expect(mayUnsignPayload('PutObjectCommand', { 'content-type': 'text/plain', 'X-Amz-Checksum-Crc32': 'x' })).toBe(
+    true,
+  );
+  expect(mayUnsignPayload('PutObjectCommand', { 'x-amz-checksum': 'x', 'content-md5': 'x' })).toBe(false);
+  expect(mayUnsignPayload('PutObjectCommand', {})).toBe(false);
+  expect(mayUnsignPayload(undefined, { 'x-amz-checksum-crc32': 'x' })).toBe(false);
+});
+
+test('the client takes its region and path-style addressing from the settings, and the caller’s overrides', async () => {
+  const pathStyle = createS3Client({ region: 'eu-central-1', s3ForcePathStyle: true });
+  const virtualHosts = createS3Client({ region: 'eu-central-1', s3ForcePathStyle: false }, { region: 'ap-south-2' });
+  expect([await pathStyle.config.region(), pathStyle.config.forcePathStyle]).toEqual(['eu-central-1', true]);
+  expect([await virtualHosts.config.region(), virtualHosts.config.forcePathStyle]).toEqual(['ap-south-2', false]);
+  pathStyle.destroy();
+  virtualHosts.destroy();
+});
