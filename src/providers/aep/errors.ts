@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../contracts';
 import { TransientFailureType } from '../pinpoint/errors';
+import { NETWORK_CODES } from '../network-codes';
 
 export { TransientFailureType };
 
@@ -27,19 +28,6 @@ export interface AepHttpProblem {
   /** The answer came from IMS (token endpoint). */
   ims?: boolean;
 }
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 /** True for an aborted call (activity cancellation): callers rethrow it untouched. */
 export function isAbortError(err: unknown): boolean {

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../contracts';
 import type { JobKind } from '../../contracts';
+import { NETWORK_CODES } from '../network-codes';
 
 /** What a call was doing when it failed: the message of a non-retryable failure tells the user what to fix. */
 export interface CallContext {
@@ -20,19 +21,6 @@ export const TransientFailureType = {
   Network: 'ProviderUnreachable',
   Unknown: 'ProviderError',
 } as const;
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 interface AwsLikeError {
   name?: string;
